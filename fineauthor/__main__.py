@@ -1,0 +1,3 @@
+from fineauthor.cli import main
+
+raise SystemExit(main())

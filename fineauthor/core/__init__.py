@@ -1,0 +1,1 @@
+"""Qt-free, network-free heart of FineAuthor: projects, datasets, tokens, checks, estimates."""

@@ -1,0 +1,74 @@
+"""Examples and their messages: the unit a writer edits and a fine-tune learns from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("system", "user", "assistant")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One turn of a conversation.
+
+    ``weight`` applies to assistant turns only: 1 trains on the turn, 0 shows it to the model
+    without training on it, None leaves the provider's default (train on it).
+    """
+
+    role: str
+    content: str
+    weight: int | None = None
+    name: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The message as a training-file object, keeping every field the writer set."""
+        data: dict[str, object] = {"role": self.role, "content": self.content}
+        if self.name is not None:
+            data["name"] = self.name
+        if self.weight is not None:
+            data["weight"] = self.weight
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A prompt and its ideal response (or a longer conversation).
+
+    ``id`` is the project's row id (None for an example not yet stored); ``created`` and
+    ``modified`` are ISO-8601 UTC times set by the project.
+    """
+
+    messages: tuple[Message, ...]
+    note: str = ""
+    id: int | None = None
+    created: str | None = None
+    modified: str | None = None
+    source: str = field(default="")
+
+    @property
+    def system(self) -> str | None:
+        """The system prompt, or None when the example has none."""
+        for message in self.messages:
+            if message.role == "system":
+                return message.content
+        return None
+
+    @property
+    def prompt(self) -> str:
+        """The first user prompt ('' if there is none)."""
+        for message in self.messages:
+            if message.role == "user":
+                return message.content
+        return ""
+
+    @property
+    def response(self) -> str:
+        """The last assistant turn: the response a writer measures against the target."""
+        for message in reversed(self.messages):
+            if message.role == "assistant":
+                return message.content
+        return ""
+
+    def to_json(self) -> dict[str, object]:
+        """The example as one line of OpenAI chat JSONL."""
+        return {"messages": [m.to_json() for m in self.messages]}
