@@ -115,13 +115,18 @@ def base_model_id(model_id: str) -> str:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every provider and model FineAuthor knows, as of ``as_of``."""
+    """Every provider and model FineAuthor knows, as of ``as_of``.
+
+    ``default_model`` (proposed first to a new writer) and ``default_check_model`` (used by
+    ``fineauthor check`` without ``--model``) are model ids; ``catalog.model(id)`` gives the
+    entry.
+    """
 
     as_of: date
     providers: tuple[ProviderInfo, ...]
     models: tuple[ModelInfo, ...]
-    default_model: ModelInfo
-    default_check_model: ModelInfo
+    default_model: str
+    default_check_model: str
     _providers_by_id: dict[str, ProviderInfo] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -213,7 +218,7 @@ class Catalog:
         return best
 
     def _unknown_message(self, model_id: str) -> str:
-        examples = [self.default_check_model.id, self.default_model.id]
+        examples = [self.default_check_model, self.default_model]
         examples += [m.id for m in self.models if m.id not in examples]
         shown = ", ".join(examples[:5])
         return (
@@ -384,13 +389,13 @@ def _parse(data: object) -> Catalog:
     _check_unique([m.id for m in models], "model")
     by_id = {m.id: m for m in models}
 
-    def pick(key: str) -> ModelInfo:
+    def pick(key: str) -> str:
         model_id = top.text(key)
         if model_id not in by_id:
             raise _CatalogError(
                 f'"{key}" names the model "{model_id}", which the catalog does not list'
             )
-        return by_id[model_id]
+        return model_id
 
     return Catalog(
         as_of=as_of,

@@ -111,10 +111,12 @@ def test_other_providers_are_open_and_point_at_their_own_services(catalog: Catal
 
 
 def test_defaults_are_a_together_model_and_an_exact_tokenizer(catalog: Catalog) -> None:
-    assert catalog.default_model.provider == "together"
-    assert catalog.provider(catalog.default_model.provider).new_users_can_fine_tune
-    assert catalog.default_check_model.id == "gpt-4.1-mini-2025-04-14"
-    assert catalog.default_check_model.encoding_exact is True
+    proposed = catalog.model(catalog.default_model)
+    assert proposed.id == catalog.default_model
+    assert proposed.provider == "together"
+    assert catalog.provider(proposed.provider).new_users_can_fine_tune
+    assert catalog.default_check_model == "gpt-4.1-mini-2025-04-14"
+    assert catalog.model(catalog.default_check_model).encoding_exact is True
 
 
 def test_together_offers_a_handful_of_models(catalog: Catalog) -> None:
@@ -170,8 +172,9 @@ def test_shutdown_helpers(catalog: Catalog) -> None:
     assert model.days_until_shutdown(date(2027, 1, 4)) == 10
     assert not model.is_shut_down(date(2027, 1, 13))
     assert model.is_shut_down(date(2027, 1, 14))
-    assert catalog.default_model.days_until_shutdown(date(2027, 1, 4)) is None
-    assert not catalog.default_model.is_shut_down(date(2099, 1, 1))
+    proposed = catalog.model(catalog.default_model)
+    assert proposed.days_until_shutdown(date(2027, 1, 4)) is None
+    assert not proposed.is_shut_down(date(2099, 1, 1))
 
 
 def test_upcoming_provider_dates(catalog: Catalog) -> None:
@@ -249,7 +252,7 @@ def test_unknown_model_error_is_plain_and_lists_known_ids(catalog: Catalog, give
     assert "does not know the model" in message
     assert f'"{given.strip()}"' in message
     assert "gpt-4.1-mini-2025-04-14" in message
-    assert catalog.default_model.id in message
+    assert catalog.default_model in message
     assert "Traceback" not in message and "KeyError" not in message
 
 
