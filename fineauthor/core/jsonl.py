@@ -59,7 +59,7 @@ def open_dataset(path: Path) -> Iterator[bytes]:
     return _raw_lines(path, stream)
 
 
-def _raw_lines(path: Path, stream) -> Iterator[bytes]:  # noqa: ANN001
+def _raw_lines(path: Path, stream) -> Iterator[bytes]:
     with stream:
         head = stream.read(_SNIFF)
         if not head.strip():

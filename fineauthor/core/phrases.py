@@ -19,17 +19,19 @@ from dataclasses import dataclass
 # Function words: a phrase made mostly of them ("one of the", "out of the") is ordinary English,
 # not a habit worth a warning, so a phrase needs at least two words outside this list.
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    i'm i'd i'll i've you're you'd you'll you've he's he'd he'll she's she'd she'll it's we're
-    we'd we'll we've they're they'd they'll they've that's there's what's don't didn't doesn't
-    isn't wasn't weren't won't wouldn't can't couldn't shouldn't hadn't hasn't haven't aren't
-    let's said says say like one two back then even still""".split()
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves i'm i'd i'll i've you're you'd you'll you've he's he'd he'll she's
+    she'd she'll it's we're we'd we'll we've they're they'd they'll they've that's there's
+    what's don't didn't doesn't isn't wasn't weren't won't wouldn't can't couldn't shouldn't
+    hadn't hasn't haven't aren't let's said says say like one two back then even still
+    """.split()
 )
 
 _NON_WORD = re.compile(r"[^\w']+")
@@ -138,8 +140,38 @@ class PhraseCounter:
                 if not (f" {p} " in f" {phrase} " and len(k) <= len(keys) * 1.25)
             ]
             chosen.append((phrase, keys))
+        chosen = _join_overlapping(chosen)
         chosen.sort(key=lambda item: (-len(item[1]), -len(item[0])))
         return [
             RepeatedPhrase(phrase, tuple(keys), len(keys) / self._documents)
             for phrase, keys in chosen[:limit]
         ]
+
+
+def _join_overlapping(phrases: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+    """Join windows of one longer repeated sentence found in exactly the same responses
+    ("she bit her lip and looked" + "bit her lip and looked away") into the whole of it."""
+    phrases = list(phrases)
+    joined = True
+    while joined:
+        joined = False
+        for i, (first, first_keys) in enumerate(phrases):
+            for j, (second, second_keys) in enumerate(phrases):
+                if i == j or first_keys != second_keys:
+                    continue
+                merged = _overlap_join(first.split(), second.split())
+                if merged:
+                    phrases = [p for k, p in enumerate(phrases) if k not in (i, j)]
+                    phrases.append((merged, first_keys))
+                    joined = True
+                    break
+            if joined:
+                break
+    return phrases
+
+
+def _overlap_join(first: list[str], second: list[str]) -> str | None:
+    for size in range(min(len(first), len(second)) - 1, 1, -1):
+        if first[-size:] == second[:size]:
+            return " ".join(first + second[size:])
+    return None

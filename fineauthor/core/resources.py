@@ -28,5 +28,5 @@ def resources_dir() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
-    """The path of one shipped file, e.g. ``resource_path("tokenizers", "o200k_base.tiktoken.gz")``."""
+    """The path of one shipped file, e.g. ``resource_path("tokenizers", "cl100k.gz")``."""
     return resources_dir().joinpath(*parts)

@@ -67,7 +67,7 @@ _SPECS: dict[str, _EncodingSpec] = {
     "cl100k_base": _EncodingSpec(
         file="cl100k_base.tiktoken.gz",
         sha256="223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-        pattern=r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",
+        pattern=r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",  # noqa: E501
         special_tokens={
             ENDOFTEXT: 100257,
             FIM_PREFIX: 100258,
@@ -151,7 +151,9 @@ def message_overhead(message: Message, encoding: str) -> int:
     return cost
 
 
-def example_tokens(content_tokens: Sequence[int], messages: Sequence[Message], encoding: str) -> int:
+def example_tokens(
+    content_tokens: Sequence[int], messages: Sequence[Message], encoding: str
+) -> int:
     """The cookbook's count for one example, given the token count of each message's content."""
     total = REPLY_PRIMING
     for message, tokens in zip(messages, content_tokens, strict=True):
@@ -193,9 +195,7 @@ def worker_count() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def count_texts(
-    texts: Sequence[str], encoding: str, cache: TokenCache | None = None
-) -> list[int]:
+def count_texts(texts: Sequence[str], encoding: str, cache: TokenCache | None = None) -> list[int]:
     """Token counts of many texts at once, across all cores, reusing and filling ``cache``."""
     if not texts:
         return []

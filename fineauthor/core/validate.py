@@ -38,13 +38,21 @@ def _is_valid_text(text: str) -> bool:
     return True
 
 
-def parse_example(value: object, line: int) -> tuple[Example | None, list[Problem]]:
+def parse_example(  # noqa: PLR0912  (one branch per rule of the cookbook, kept in its order)
+    value: object, line: int, *, unit: str = "Line"
+) -> tuple[Example | None, list[Problem]]:
     """Check one example's format. Returns the Example when FineAuthor can hold it, and every
     problem found (one per code). An example with a format error is never returned."""
-    where = f"Line {line}"
+    where = f"{unit} {line}"
     if not isinstance(value, dict):
-        return None, [error("data_type", f"{where} is not an example: it should be an object "
-                            "of the form {\"messages\": [...]}.", line)]
+        return None, [
+            error(
+                "data_type",
+                f"{where} is not an example: it should be an object "
+                'of the form {"messages": [...]}.',
+                line,
+            )
+        ]
     messages = value.get("messages")
     if not messages or not isinstance(messages, list):
         return None, [error("missing_messages_list", f"{where} has no list of messages.", line)]
@@ -65,12 +73,16 @@ def parse_example(value: object, line: int) -> tuple[Example | None, list[Proble
             flag("message_missing_key", f"{which} has no “{missing}”.")
         unknown = sorted(str(k) for k in message if k not in MESSAGE_KEYS)
         if unknown:
-            flag("message_unrecognized_key", f"{which} has a field services don’t know: "
-                 f"“{unknown[0]}”.")
+            flag(
+                "message_unrecognized_key",
+                f"{which} has a field services don’t know: “{unknown[0]}”.",
+            )
         role = message.get("role")
         if role not in COOKBOOK_ROLES:
-            flag("unrecognized_role", f"{which} has the role “{role}”; it should be system, "
-                 "user or assistant.")
+            flag(
+                "unrecognized_role",
+                f"{which} has the role “{role}”; it should be system, user or assistant.",
+            )
         content = message.get("content")
         if (not content and not message.get("function_call")) or not isinstance(content, str):
             if "content" in message:
@@ -80,15 +92,21 @@ def parse_example(value: object, line: int) -> tuple[Example | None, list[Proble
             flag("empty_content", f"{which} holds only spaces or blank lines.")
             continue
         if not _is_valid_text(content):
-            flag("invalid_text", f"{which} contains a broken character (an unpaired "
-                 "surrogate escape such as \\ud800).")
+            flag(
+                "invalid_text",
+                f"{which} contains a broken character (an unpaired "
+                "surrogate escape such as \\ud800).",
+            )
             continue
         weight = message.get("weight")
         if "weight" in message and (
             role != "assistant" or isinstance(weight, bool) or weight not in (0, 1)
         ):
-            flag("invalid_weight", f"{which} has the weight {weight!r}; only the model’s "
-                 "answers (assistant messages) can have a weight, and it must be 0 or 1.")
+            flag(
+                "invalid_weight",
+                f"{which} has the weight {weight!r}; only the model’s "
+                "answers (assistant messages) can have a weight, and it must be 0 or 1.",
+            )
             continue
         name = message.get("name")
         if name is not None and not (isinstance(name, str) and _is_valid_text(name)):
@@ -98,12 +116,19 @@ def parse_example(value: object, line: int) -> tuple[Example | None, list[Proble
             parsed.append(Message(role, content, weight if "weight" in message else None, name))
 
     if not any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages):
-        flag("example_missing_assistant_message", "there is no response from the model "
-             "(an assistant message) to learn from.")
+        flag(
+            "example_missing_assistant_message",
+            "there is no response from the model (an assistant message) to learn from.",
+        )
     if found:
         return None, list(found.values())
     if len(parsed) != len(messages):
         # Function messages pass the cookbook's check but are not something FineAuthor edits.
-        return None, [error("unsupported_role", f"{where} uses function calls, which "
-                            "FineAuthor can check but not edit.", line)]
+        return None, [
+            error(
+                "unsupported_role",
+                f"{where} uses function calls, which FineAuthor can check but not edit.",
+                line,
+            )
+        ]
     return Example(tuple(parsed)), []

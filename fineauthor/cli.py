@@ -1,0 +1,211 @@
+"""The command line: ``fineauthor [PROJECT]`` opens the app; subcommands work without it.
+
+The contract (commands, JSON shapes, exit statuses) is DESIGN §6. Every failure is one plain
+sentence on stderr, never a traceback: 0 means no problems, 1 problems found in the input,
+2 the input or the arguments could not be used at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fineauthor import APP_NAME, __version__
+from fineauthor.core.errors import FineAuthorError
+
+OK, PROBLEMS, UNUSABLE = 0, 1, 2
+COMMANDS = ("check", "export", "import")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+log = logging.getLogger("fineauthor.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(UNUSABLE, f"{self.prog}: {message} (see “{self.prog} --help”)\n")
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fineauthor", description=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser(
+        "check",
+        help="check a training file or project for problems and estimate the cost",
+        description="Check a JSONL training file or a FineAuthor project: problems that stop "
+        "training, advice, token totals and the estimated cost.",
+    )
+    check.add_argument("file", type=Path, metavar="FILE", help="a .jsonl file or a project")
+    check.add_argument("--model", metavar="M", help="model to check against (its limits, price)")
+    check.add_argument(
+        "--target-words", type=_positive, metavar="N", help="the response length you want"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = commands.add_parser("export", help="write a project's examples as a JSONL file")
+    export.add_argument("project", type=Path, metavar="PROJECT")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.jsonl")
+
+    importer = commands.add_parser(
+        "import", help="bring examples from a JSONL file into a project (created if new)"
+    )
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument("-o", "--output", type=Path, required=True, metavar="PROJECT")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("it must be more than 0")
+    return value
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fineauthor",
+        description=f"{APP_NAME} {__version__}: teach an AI model to write in your voice. "
+        f"Commands: {', '.join(COMMANDS)} (see “fineauthor COMMAND --help”).",
+    )
+    parser.add_argument("project", nargs="?", type=Path, metavar="PROJECT")
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="start, show the main window, then quit (for start-up checks)",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one exit per kind of failure)
+    """Run the command line; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            options = _command_parser().parse_args(args)
+            return _COMMAND_FUNCTIONS[options.command](options)
+        options = _app_parser().parse_args(args)
+        from fineauthor.ui.app import run_app
+
+        return run_app(options.project, exit_when_ready=options.exit_when_ready)
+    except FineAuthorError as problem:
+        return _fail(str(problem), UNUSABLE)
+    except KeyboardInterrupt:
+        return _fail("Stopped.", 130)
+    except BrokenPipeError:
+        return OK  # the reader of our output went away (e.g. “| head”): nothing to report
+    except OSError as problem:
+        return _fail(_os_message(problem), UNUSABLE)
+    except Exception as problem:  # the promise is: never a traceback on the command line
+        log.exception("unexpected error")
+        return _fail(
+            f"Something unexpected went wrong ({problem.__class__.__name__}). "
+            "Please report it to the FineAuthor team.",
+            UNUSABLE,
+        )
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"fineauthor: {message}", file=sys.stderr)
+    return status
+
+
+def _os_message(problem: OSError) -> str:
+    where = f" “{problem.filename}”" if problem.filename else ""
+    return f"Could not use{where}: {problem.strerror or problem}."
+
+
+def _is_project(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+# --- check -------------------------------------------------------------------------------
+
+
+def _run_check(options: argparse.Namespace) -> int:
+    from fineauthor.core.catalog import load_catalog
+    from fineauthor.core.checks import CheckSettings, check_file, check_items, example_items
+
+    catalog = load_catalog()
+    path: Path = options.file
+    if path.is_file() and _is_project(path):
+        from fineauthor.core.project import Project
+
+        with Project.open(path) as project:
+            chosen = project.settings
+            model = catalog.model(options.model or chosen.base_model or catalog.default_check_model)
+            target = options.target_words or chosen.target_words
+            settings = CheckSettings(
+                model=model,
+                target_words=target,
+                tolerance_words=_tolerance(target)
+                if options.target_words
+                else chosen.tolerance_words,
+                system_prompt=chosen.system_prompt or None,
+                style_name=chosen.style_name or None,
+                unit="Example",
+            )
+            report = check_items(example_items(project.examples()), settings, cache=project)
+    else:
+        model = catalog.model(options.model or catalog.default_check_model)
+        target = options.target_words
+        settings = CheckSettings(
+            model=model, target_words=target, tolerance_words=_tolerance(target)
+        )
+        report = check_file(path, settings)
+
+    if options.json:
+        print(json.dumps(report.to_json(str(path)), ensure_ascii=False))
+    else:
+        from fineauthor.cli_report import print_report
+
+        print_report(report, path, catalog.as_of)
+    return PROBLEMS if report.errors else OK
+
+
+def _tolerance(target: int | None) -> int | None:
+    from fineauthor.core.settings import DEFAULTS
+
+    if target is None:
+        return None
+    percent = int(DEFAULTS["default_tolerance_percent"])  # type: ignore[call-overload]
+    return round(target * percent / 100)
+
+
+# --- import and export ---------------------------------------------------------------------
+
+
+def _run_import(options: argparse.Namespace) -> int:
+    from fineauthor.core.importing import import_jsonl
+
+    summary = import_jsonl(options.file, options.output)
+    for note in summary.notes:
+        print(note, file=sys.stderr)
+    print(summary.headline)
+    return PROBLEMS if summary.skipped else OK
+
+
+def _run_export(options: argparse.Namespace) -> int:
+    from fineauthor.core.jsonl import write_jsonl
+    from fineauthor.core.project import Project
+
+    with Project.open(options.project) as project:
+        count = write_jsonl(project.examples(), options.output)
+    print(f"Wrote {count:,} examples to {options.output}.")
+    return OK
+
+
+_COMMAND_FUNCTIONS = {"check": _run_check, "import": _run_import, "export": _run_export}
