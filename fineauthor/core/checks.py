@@ -7,7 +7,6 @@ checks a JSONL file and a project.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +19,8 @@ from fineauthor.core.jsonl import read_jsonl
 from fineauthor.core.phrases import PhraseCounter
 from fineauthor.core.problems import Problem, error, warning
 from fineauthor.core.tokens import (
+    BatchCounter,
     TokenCache,
-    count_texts,
     example_tokens,
     special_tokens_in,
     text_digest,
@@ -159,7 +158,7 @@ class _CheckRun:
     def __init__(self, settings: CheckSettings, cache: TokenCache | None) -> None:
         self.settings = settings
         self.unit = settings.unit
-        self.cache = cache
+        self.counter = BatchCounter(settings.model.encoding, cache)
         self.report = CheckReport(settings.model)
         self.phrases = PhraseCounter()
         self.batch: list[tuple[int, Example]] = []
@@ -193,7 +192,11 @@ class _CheckRun:
         if digest is not None:
             self.system_texts.setdefault(digest, system)  # type: ignore[arg-type]
         self.systems.append((line, digest))
-        key = text_digest(json.dumps(example.to_json(), ensure_ascii=False, sort_keys=True))
+        key = text_digest(
+            "\x1e".join(
+                f"{m.role}\x1f{m.weight}\x1f{m.name}\x1f{m.content}" for m in example.messages
+            )
+        )
         first = self.seen.setdefault(key, line)
         if first != line:
             self.duplicates.append(
@@ -216,19 +219,23 @@ class _CheckRun:
         if not self.batch:
             return
         texts = [m.content for _, example in self.batch for m in example.messages]
-        counts = count_texts(texts, self.settings.model.encoding, self.cache)
-        position = 0
-        for line, example in self.batch:
-            size = len(example.messages)
-            tokens = example_tokens(
-                counts[position : position + size], example.messages, self.settings.model.encoding
-            )
-            position += size
-            words = len(example.response.split())
-            self.report.facts.append(ExampleFacts(line, tokens, words))
-            self._check_length(line, tokens, words)
+        self._record(self.counter.submit(self.batch, texts))
         self.batch = []
         self.batch_characters = 0
+
+    def _record(self, counted: list[tuple[object, list[int]]]) -> None:
+        encoding = self.settings.model.encoding
+        for batch, counts in counted:
+            position = 0
+            for line, example in batch:  # type: ignore[attr-defined]
+                size = len(example.messages)
+                tokens = example_tokens(
+                    counts[position : position + size], example.messages, encoding
+                )
+                position += size
+                words = len(example.response.split())
+                self.report.facts.append(ExampleFacts(line, tokens, words))
+                self._check_length(line, tokens, words)
 
     def _check_length(self, line: int, tokens: int, words: int) -> None:
         model = self.settings.model
@@ -260,6 +267,7 @@ class _CheckRun:
 
     def finish(self) -> CheckReport:
         self._count_batch()
+        self._record(self.counter.finish())
         report = self.report
         report.facts.sort(key=lambda f: f.line)
         for problem in self._dataset_problems():
