@@ -91,12 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one exit 
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in COMMANDS:
-            options = _command_parser().parse_args(args)
+            options = _parse(_command_parser(), args)
             return _COMMAND_FUNCTIONS[options.command](options)
-        options = _app_parser().parse_args(args)
+        options = _parse(_app_parser(), args)
         from fineauthor.ui.app import run_app
 
         return run_app(options.project, exit_when_ready=options.exit_when_ready)
+    except _Finished as finished:
+        return finished.status
     except FineAuthorError as problem:
         return _fail(str(problem), UNUSABLE)
     except KeyboardInterrupt:
@@ -112,6 +114,20 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one exit 
             "Please report it to the FineAuthor team.",
             UNUSABLE,
         )
+
+
+class _Finished(Exception):  # noqa: N818
+    """argparse has answered by itself (--help, --version or a usage mistake)."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    try:
+        return parser.parse_args(args)
+    except SystemExit as stop:  # argparse exits; main() returns a status instead
+        raise _Finished(stop.code if isinstance(stop.code, int) else UNUSABLE) from None
 
 
 def _fail(message: str, status: int) -> int:
@@ -192,6 +208,8 @@ def _run_import(options: argparse.Namespace) -> int:
     from fineauthor.core.importing import import_jsonl
 
     summary = import_jsonl(options.file, options.output)
+    for problem in summary.skipped:
+        print(f"Skipped: {problem.message}", file=sys.stderr)
     for note in summary.notes:
         print(note, file=sys.stderr)
     print(summary.headline)

@@ -245,8 +245,8 @@ class _CheckRun:
                 error(
                     "example_too_long",
                     f"{self.unit} {line} is {tokens:,} tokens long; {model.name} learns from "
-                    f"at most {limit:,} tokens per example and would cut the rest off. Split it into "
-                    "shorter examples.",
+                    f"at most {limit:,} tokens per example and would cut the rest off. "
+                    "Split it into shorter examples.",
                     line,
                 )
             )

@@ -87,7 +87,7 @@ def import_jsonl(
             return example
 
         stream = (remember(e) for e in _chain(first, examples))
-        summary.added = project.add_examples(stream, cancelled=cancelled)
+        summary.added = project.add_examples(stream, cancel=cancelled)
         shared, count = systems.most_common(1)[0]
         if shared and count == summary.added and not project.settings.system_prompt:
             project.update_settings(system_prompt=shared)

@@ -134,7 +134,7 @@ class PhraseCounter:
         self._sample = []
         self._order = {}
 
-    def _grow(self, phrase: str) -> tuple[str, list[int]]:  # noqa: C901
+    def _grow(self, phrase: str) -> tuple[str, list[int]]:
         """Extend ``phrase`` left and right while the same word surrounds it almost everywhere."""
         keys = {key for key, text in self._sample if _contains(text, phrase)}
         while len(phrase.split()) < MAX_WORDS:

@@ -14,8 +14,8 @@ import hashlib
 import os
 import threading
 from collections import deque
-from concurrent.futures import Future
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
