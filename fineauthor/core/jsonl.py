@@ -109,6 +109,16 @@ def _parse(first: bytes | None, rest: Iterable[bytes]) -> Iterator[Line]:
         except ValueError as problem:
             yield Line(number, problem=_json_problem(number, text, problem))
             continue
+        except RecursionError:  # thousands of nested brackets: no training example looks so
+            yield Line(
+                number,
+                problem=error(
+                    "invalid_json",
+                    f"Line {number} is nested too deeply to be a training example.",
+                    number,
+                ),
+            )
+            continue
         yield Line(number, value)
 
 

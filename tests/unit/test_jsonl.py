@@ -119,3 +119,12 @@ def test_write_keeps_names_weights_and_unicode_and_is_atomic(tmp_path: Path) -> 
         write_jsonl(broken(), out)
     assert [json.loads(line) for line in out.read_text().splitlines()] == written  # untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["no-weights.jsonl", "out.jsonl"]
+
+
+def test_absurdly_nested_json_is_a_line_problem(tmp_path: Path) -> None:
+    path = _write(tmp_path / "deep.jsonl", b"[" * 200_000 + b"\n" + json.dumps(LINE).encode())
+    lines = list(read_jsonl(path))
+    assert [(line.number, line.problem and line.problem.code) for line in lines] == [
+        (1, "invalid_json"),
+        (2, None),
+    ]
