@@ -17,10 +17,8 @@ import hashlib
 import json
 import os
 import sqlite3
-import stat
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -31,12 +29,23 @@ from fineauthor.core import project_schema as _schema
 from fineauthor.core.errors import (
     DamagedProjectError,
     FineAuthorError,
-    NewerProjectError,
-    NotAProjectError,
     ProjectError,
     ProjectLocationError,
 )
 from fineauthor.core.example import ROLES, Example, Message
+from fineauthor.core.project_file import (
+    HEADER_SIZE,
+    SQLITE_FULL,
+    Header,
+    check_header,
+    damaged,
+    disk_full,
+    disk_trouble,
+    sniff,
+    translate,
+    truncated,
+    unreachable,
+)
 
 __all__ = ["Cancelled", "Project", "ProjectSettings"]
 
@@ -88,10 +97,6 @@ PROGRESS_EVERY = 100
 # SQLite allows at least 999 bound values in one statement on every version we may meet.
 _CHUNK = 500
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_HEADER_SIZE = 100
-_SNIFF_SIZE = 4096
-
 _JOB_FIELDS = (
     "provider",
     "job_id",
@@ -116,329 +121,6 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 def _marks(count: int) -> str:
     return ",".join("?" * count)
-
-
-# ---------------------------------------------------------------------------------------------
-# Plain-language messages. Only the file's name appears, never its folder: the window shows where
-# it is, and a message stays readable.
-
-
-def _missing(name: str) -> ProjectError:
-    return ProjectError(
-        f"FineAuthor can’t find “{name}”. It may have been moved, renamed or deleted. "
-        "Check the folder it was in, or choose it again with Open."
-    )
-
-
-def _unreachable(name: str) -> ProjectError:
-    return ProjectError(
-        f"FineAuthor couldn’t read “{name}”. If it is on a USB stick or a network drive, "
-        "check that it is connected, then try again."
-    )
-
-
-def _unreadable(name: str) -> ProjectLocationError:
-    return ProjectLocationError(
-        f"FineAuthor isn’t allowed to read “{name}”. Copy it to a folder of your own, "
-        "such as Documents, and open the copy."
-    )
-
-
-def _damaged(name: str) -> DamagedProjectError:
-    return DamagedProjectError(
-        f"“{name}” is damaged, so FineAuthor can’t read it safely. It has been left exactly as "
-        "it was. If you have a backup copy of this project, open that instead."
-    )
-
-
-def _truncated(name: str) -> DamagedProjectError:
-    return DamagedProjectError(
-        f"“{name}” is incomplete: the end of the file is missing, perhaps because a copy or "
-        "download didn’t finish. It has been left exactly as it was. If you have another copy "
-        "(a backup, or the original it was copied from), open that instead."
-    )
-
-
-def _newer(name: str) -> NewerProjectError:
-    return NewerProjectError(
-        f"“{name}” was made by a newer version of FineAuthor. Update FineAuthor to open it. "
-        "The file has been left exactly as it was."
-    )
-
-
-def _read_only_file(name: str) -> ProjectLocationError:
-    return ProjectLocationError(
-        f"“{name}” is read-only, and FineAuthor saves every change as you make it. Copy the "
-        "project to a folder you can change, such as Documents, and open the copy. "
-        "The file has been left as it was."
-    )
-
-
-def _read_only_folder(name: str) -> ProjectLocationError:
-    return ProjectLocationError(
-        f"The folder that holds “{name}” doesn’t allow changes, and FineAuthor saves every "
-        "change as you make it, right beside the project. Copy the project to a folder you can "
-        "change, such as Documents, and open the copy. The file has been left as it was."
-    )
-
-
-def _busy(name: str) -> ProjectError:
-    return ProjectError(
-        f"“{name}” is busy in another FineAuthor window or program. Close it there and try again."
-    )
-
-
-def _disk_full(name: str) -> ProjectLocationError:
-    return ProjectLocationError(
-        f"There is no room left on the disk for the changes to “{name}”. The last change was "
-        "not saved; everything before it is safe. Free some space, then try again."
-    )
-
-
-def _disk_trouble(name: str) -> ProjectLocationError:
-    return ProjectLocationError(
-        f"FineAuthor couldn’t read or write “{name}” on the disk. If it is on a USB stick or a "
-        "network drive, check that it is connected. The last change may not have been saved; "
-        "everything before it is safe."
-    )
-
-
-# SQLite's primary result codes (the low byte of an extended code).
-_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
-_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
-_SQLITE_NOTADB = 26
-
-
-def _translate(error: sqlite3.Error, name: str) -> ProjectError:
-    """The writer's version of an SQLite failure."""
-    code = getattr(error, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary in (_SQLITE_READONLY, _SQLITE_PERM):
-        return _read_only_file(name)
-    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        return _busy(name)
-    if primary == _SQLITE_FULL:
-        return _disk_full(name)
-    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
-        return _disk_trouble(name)
-    # Corrupt pages, "not a database", undecodable text, a missing table: the file's contents
-    # are not what a project holds.
-    return _damaged(name)
-
-
-# ---------------------------------------------------------------------------------------------
-# Recognising a file before SQLite touches it.
-
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG photo"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Microsoft Office document"),
-    (b"\x1f\x8b", "a compressed (gzip) file"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-)
-
-_CHOOSE_PROJECT = "Choose your project file instead: its name ends in .fineauthor."
-_USE_IMPORT = "To bring its examples into a project, use Import in the File menu."
-
-
-# Files inside a ZIP (or its "mimetype" entry) that say what kind of document it is.
-_ZIP_MEMBERS = (
-    ("word/document.xml", "a Word document"),
-    ("xl/workbook.xml", "an Excel spreadsheet"),
-    ("ppt/presentation.xml", "a PowerPoint presentation"),
-    ("conversations.json", "a ChatGPT data export"),
-)
-_ZIP_MIMETYPES = (
-    ("application/epub+zip", "an EPUB e-book"),
-    ("application/vnd.oasis.opendocument", "an OpenDocument file"),
-)
-
-
-def _zip_kind(path: Path) -> tuple[str, str]:
-    """What a ZIP-based file is (Word, EPUB, a ChatGPT export…) and what to do with it."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            mimetype = ""
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-    except Exception:  # a damaged archive can fail in many ways; it is still not a project
-        names, mimetype = set(), ""
-    for member, kind in _ZIP_MEMBERS:
-        if member in names:
-            return kind, _CHOOSE_PROJECT
-    for prefix, kind in _ZIP_MIMETYPES:
-        if mimetype.startswith(prefix):
-            return kind, _CHOOSE_PROJECT
-    return "a ZIP archive", (
-        "If your project is inside it, unzip it first, then open the .fineauthor file."
-    )
-
-
-def _as_text(head: bytes, complete: bool) -> str | None:
-    """The sample decoded, if it reads as UTF-8 text; None for binary data."""
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A character cut in two at the end of the sample is still text.
-        if complete or error.start < len(head) - 3:
-            return None
-        text = head[: error.start].decode("utf-8", "replace")
-    allowed = {"\t", "\n", "\r", "\f"}
-    if any(ord(char) < 32 and char not in allowed for char in text):
-        return None
-    return text
-
-
-def _describe_foreign(path: Path, head: bytes, complete: bool) -> NotAProjectError:
-    """An error that names what the (non-SQLite) file seems to be and suggests a next step."""
-    name = path.name
-    kind, advice = "", _CHOOSE_PROJECT
-    for magic, description in _SIGNATURES:
-        if head.startswith(magic):
-            kind = description
-            break
-    else:
-        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            kind, advice = _zip_kind(path)
-        elif (text := _as_text(head, complete)) is not None:
-            start = text.lstrip("\ufeff \t\r\n")
-            if start.startswith("{"):
-                kind, advice = "a training file of examples (JSONL)", _USE_IMPORT
-            elif start.startswith("["):
-                kind = "a JSON file"
-                advice = "If it holds training examples, use Import in the File menu."
-            else:
-                kind = "a plain text file"
-                advice = (
-                    "If it holds training examples, use Import in the File menu; otherwise "
-                    + _CHOOSE_PROJECT[0].lower()
-                    + _CHOOSE_PROJECT[1:]
-                )
-    if not kind:
-        return NotAProjectError(
-            f"“{name}” is not a FineAuthor project, and FineAuthor doesn’t recognise what is in "
-            f"it. {_CHOOSE_PROJECT}"
-        )
-    return NotAProjectError(f"“{name}” is {kind}, not a FineAuthor project. {advice}")
-
-
-@dataclass(frozen=True)
-class _Header:
-    """The fields of the 100-byte SQLite header that matter to us."""
-
-    page_size: int
-    page_count: int | None  # None when the header's count is stale (an old SQLite wrote it)
-    user_version: int
-    application_id: int
-    formats: tuple[int, int]
-
-    @classmethod
-    def parse(cls, head: bytes) -> _Header:
-        page_size = int.from_bytes(head[16:18], "big")
-        if page_size == 1:
-            page_size = 65536
-        page_count = int.from_bytes(head[28:32], "big")
-        # The page count is only trustworthy when the change counter matches "version valid for".
-        trusted = head[24:28] == head[92:96] and page_count > 0
-        return cls(
-            page_size=page_size,
-            page_count=page_count if trusted else None,
-            user_version=int.from_bytes(head[60:64], "big", signed=True),
-            application_id=int.from_bytes(head[68:72], "big", signed=True),
-            formats=(head[18], head[19]),
-        )
-
-
-def _check_header(header: _Header, size: int, name: str, *, check_size: bool) -> None:
-    """Refuse files that are not ours, newer than us, or visibly cut short."""
-    if header.application_id != _schema.APPLICATION_ID:
-        raise NotAProjectError(
-            f"“{name}” is a data file made by another program, not a FineAuthor project. "
-            f"It has been left as it was. {_CHOOSE_PROJECT}"
-        )
-    if header.user_version > _schema.schema_version():
-        raise _newer(name)
-    page_size = header.page_size
-    if (
-        header.user_version < 0
-        or page_size < 512
-        or page_size & (page_size - 1)
-        or not set(header.formats) <= {1, 2}
-    ):
-        raise _damaged(name)
-    if check_size and (
-        size < page_size or (header.page_count is not None and size < header.page_count * page_size)
-    ):
-        raise _truncated(name)
-
-
-def _sniff(path: Path) -> Path:
-    """Check ``path`` without SQLite, raising the right ProjectError; return the real path.
-
-    Nothing here writes: this is what keeps a PNG, a newer project or a damaged file untouched.
-    """
-    name = path.name
-    head, size = _first_bytes(path)
-    if not head:
-        raise NotAProjectError(
-            f"“{name}” is empty, so there is no project in it. If your work should be in it, "
-            "open a backup copy instead; otherwise start a new project."
-        )
-    if not head.startswith(_SQLITE_MAGIC):
-        if _SQLITE_MAGIC.startswith(head):
-            raise _truncated(name)
-        raise _describe_foreign(path, head, complete=len(head) == size)
-    if len(head) < _HEADER_SIZE:
-        raise _truncated(name)
-
-    real = path.resolve()
-    # With a hot journal beside it the file may be caught halfway through a change, so its size
-    # is checked again once SQLite has rolled that change back.
-    pending = _journal_pending(real)
-    _check_header(_Header.parse(head), size, name, check_size=not pending)
-
-    # os.access also honours read-only mounts and immutable files, even for the superuser.
-    if not os.access(real, os.W_OK):
-        raise _read_only_file(name)
-    # The rollback journal is created beside the file, so the folder must allow changes too.
-    if not os.access(real.parent, os.W_OK):
-        raise _read_only_folder(name)
-    return real
-
-
-def _first_bytes(path: Path) -> tuple[bytes, int]:
-    """The start of a regular file and its size, or the error that says why there is none."""
-    name = path.name
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise NotAProjectError(
-                f"“{name}” is a folder, not a FineAuthor project. Open the project file inside "
-                "it (its name ends in .fineauthor)."
-            )
-        if not stat.S_ISREG(info.st_mode):
-            raise NotAProjectError(f"“{name}” is not a FineAuthor project. {_CHOOSE_PROJECT}")
-        with path.open("rb") as stream:
-            return stream.read(_SNIFF_SIZE), os.fstat(stream.fileno()).st_size
-    except (FileNotFoundError, NotADirectoryError):
-        raise _missing(name) from None
-    except PermissionError:
-        raise _unreadable(name) from None
-    except OSError:
-        raise _unreachable(name) from None
-
-
-def _journal_pending(real: Path) -> bool:
-    try:
-        return (real.parent / (real.name + "-journal")).stat().st_size > 0
-    except OSError:
-        return False
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -562,7 +244,7 @@ class Project:
                 connection.close()
             _move_into_place(Path(temporary), path)
         except sqlite3.Error as error:
-            raise (_disk_full(name) if _is_full(error) else _disk_trouble(name)) from error
+            raise (disk_full(name) if _is_full(error) else disk_trouble(name)) from error
         except OSError as error:
             raise ProjectLocationError(
                 f"FineAuthor couldn’t create “{name}” in that folder. Check that there is room "
@@ -582,14 +264,14 @@ class Project:
         a folder, not a project, damaged, from a newer FineAuthor, or somewhere read-only.
         """
         path = Path(path)
-        real = _sniff(path)
+        real = sniff(path)
         uri = real.as_uri() + "?mode=rw"  # mode=rw: never create a file that is not there
         try:
             connection = _connect(uri, uri=True)
         except sqlite3.Error as error:
-            raise _translate(error, path.name) from error
+            raise translate(error, path.name) from error
         except UnicodeDecodeError as error:  # see _guard
-            raise _damaged(path.name) from error
+            raise damaged(path.name) from error
         project = cls(path, connection)
         try:
             project._prepare(real)
@@ -610,13 +292,13 @@ class Project:
                 head = _read_head(real)
                 size = real.stat().st_size
             except OSError:
-                raise _unreachable(name) from None
-            if len(head) < _HEADER_SIZE:
-                raise _truncated(name)
-            header = _Header.parse(head)
+                raise unreachable(name) from None
+            if len(head) < HEADER_SIZE:
+                raise truncated(name)
+            header = Header.parse(head)
             if (header.application_id, header.user_version) != (application_id, version):
-                raise _damaged(name)
-            _check_header(header, size, name, check_size=True)
+                raise damaged(name)
+            check_header(header, size, name, check_size=True)
             mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "delete":
                 connection.execute("PRAGMA journal_mode = DELETE")
@@ -624,7 +306,7 @@ class Project:
                 self._migrate(version)
             present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
             if not set(_schema.TABLES) <= present:
-                raise _damaged(name)
+                raise damaged(name)
             connection.execute("SELECT count(*) FROM examples").fetchone()
         self.settings  # noqa: B018 - reading the settings proves they can be read
 
@@ -642,7 +324,7 @@ class Project:
             if not isinstance(error, Exception):
                 raise
             if isinstance(error, sqlite3.Error):
-                translated = _translate(error, name)
+                translated = translate(error, name)
                 # A full disk or a locked file is worth saying as it is; anything else means
                 # the upgrade itself failed.
                 if not isinstance(translated, DamagedProjectError):
@@ -689,11 +371,11 @@ class Project:
         except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise
         except sqlite3.Error as error:
-            raise _translate(error, self.path.name) from error
+            raise translate(error, self.path.name) from error
         except UnicodeDecodeError as error:
             # Python raises this instead of sqlite3.DatabaseError when SQLite's complaint
             # quotes garbled bytes from a damaged file.
-            raise _damaged(self.path.name) from error
+            raise damaged(self.path.name) from error
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -1208,7 +890,7 @@ class Project:
                 os.fsync(stream.fileno())
             os.replace(temporary, target)
         except sqlite3.Error as error:
-            raise (_disk_full(name) if _is_full(error) else _disk_trouble(name)) from error
+            raise (disk_full(name) if _is_full(error) else disk_trouble(name)) from error
         except OSError as error:
             raise ProjectLocationError(
                 f"FineAuthor couldn’t save a copy as “{name}”. Check that there is room on the "
@@ -1250,12 +932,12 @@ def _exists(name: str) -> ProjectError:
 
 def _read_head(real: Path) -> bytes:
     with real.open("rb") as stream:
-        return stream.read(_HEADER_SIZE)
+        return stream.read(HEADER_SIZE)
 
 
 def _is_full(error: sqlite3.Error) -> bool:
     code = getattr(error, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF == _SQLITE_FULL
+    return isinstance(code, int) and code & 0xFF == SQLITE_FULL
 
 
 def _move_into_place(temporary: Path, path: Path) -> None:
