@@ -275,11 +275,7 @@ class _CheckRun:
         report.errors.sort(key=_by_line)
         report.warnings.sort(key=_by_line)
         model = self.settings.model
-        report.estimate = estimate(
-            (f.tokens for f in report.facts),
-            token_limit=model.example_token_limit,
-            price_per_million=model.training_price_per_1m_usd,
-        )
+        report.estimate = estimate((f.tokens for f in report.facts), model)
         return report
 
     def _dataset_problems(self) -> list[Problem]:

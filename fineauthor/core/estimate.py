@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fineauthor.core.catalog import ModelInfo
+
 TARGET_EPOCHS = 3
 MIN_TARGET_EXAMPLES = 100
 MAX_TARGET_EXAMPLES = 25_000
@@ -39,17 +41,13 @@ class Estimate:
 
 
 def estimate(
-    example_tokens: Iterable[int],
-    *,
-    token_limit: int | None,
-    price_per_million: float | None,
-    epochs: int | None = None,
+    example_tokens: Iterable[int], model: ModelInfo, *, epochs: int | None = None
 ) -> Estimate:
-    """Billed tokens = Σ min(limit, tokens of each example) × epochs; cost = that × price.
-    Text past the limit is cut off by the service, so it is not billed."""
+    """Billed tokens = Σ min(limit, tokens of each example) × epochs, priced by the catalog.
+    Text past the model's per-example limit is cut off by the service, so it is not billed."""
     counts = list(example_tokens)
     passes = default_epochs(len(counts)) if epochs is None else epochs
-    per_pass = sum(counts if token_limit is None else (min(token_limit, n) for n in counts))
+    limit = model.example_token_limit
+    per_pass = sum(counts if limit is None else (min(limit, n) for n in counts))
     billed = per_pass * passes
-    cost = None if price_per_million is None else billed * price_per_million / 1_000_000
-    return Estimate(passes, billed, cost)
+    return Estimate(passes, billed, model.training_cost_usd(billed))

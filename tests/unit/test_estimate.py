@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fineauthor.core.catalog import load_catalog
 from fineauthor.core.estimate import default_epochs, estimate
 
 
@@ -31,13 +32,15 @@ def test_default_epochs(examples: int, epochs: int) -> None:
 
 
 def test_billed_tokens_cap_each_example_at_the_limit() -> None:
-    result = estimate([1_000, 2_000, 100_000], token_limit=65_536, price_per_million=5.0)
+    model = load_catalog().model("gpt-4.1-mini-2025-04-14")  # 65,536 tokens, $5 per million
+    result = estimate([1_000, 2_000, 100_000], model)
     assert result.epochs == 25  # 3 examples × 3 < 100 → min(25, 100 // 3)
     assert result.billed_tokens == (1_000 + 2_000 + 65_536) * 25
     assert result.cost_usd == pytest.approx(result.billed_tokens * 5 / 1_000_000)
 
 
 def test_unknown_price_gives_no_cost() -> None:
-    result = estimate([10] * 50, token_limit=None, price_per_million=None)
+    unpriced = [m for m in load_catalog().models if m.training_price_per_1m_usd is None]
+    result = estimate([10] * 50, unpriced[0])
     assert (result.epochs, result.billed_tokens, result.cost_usd) == (3, 1_500, None)
     assert result.to_json() == {"epochs": 3, "billed_tokens": 1_500, "cost_usd": None}
