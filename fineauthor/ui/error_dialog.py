@@ -119,21 +119,13 @@ class ErrorDialog(QDialog):
         self.details_button.setAccessibleName(self.tr("Show technical details"))
         self.details_button.toggled.connect(self._toggle_details)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Keep working"))
-        buttons.accepted.connect(self.accept)
-        if log_file is not None:
-            folder_button = buttons.addButton(
-                self.tr("Open log folder"), QDialogButtonBox.ButtonRole.ActionRole
-            )
-            folder_button.setAccessibleName(self.tr("Open the folder with the log file"))
-            folder_button.clicked.connect(self._open_log_folder)
-        buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.HelpRole)
+        buttons = self._create_buttons()
 
         text = QVBoxLayout()
         text.setSpacing(8)
         text.addWidget(heading)
         text.addWidget(self.message_label)
+        text.addStretch(1)
         top = QHBoxLayout()
         top.setSpacing(16)
         top.addWidget(icon)
@@ -144,7 +136,22 @@ class ErrorDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.details_view, 1)
         layout.addWidget(buttons)
-        self.setMinimumWidth(480)
+        # A wrapped label sizes itself for a narrow column; give it a comfortable measure.
+        self.message_label.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
+        self.adjustSize()
+
+    def _create_buttons(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Keep working"))
+        buttons.accepted.connect(self.accept)
+        if self._log_file is not None:
+            folder_button = buttons.addButton(
+                self.tr("Open log folder"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            folder_button.setAccessibleName(self.tr("Open the folder with the log file"))
+            folder_button.clicked.connect(self._open_log_folder)
+        buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.HelpRole)
+        return buttons
 
     def _message_text(self) -> str:
         text = self.tr(
@@ -190,12 +197,18 @@ class _Reporter(QObject):
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.add_details(details)
             return
-        parent = QApplication.activeWindow()
-        self.dialog = ErrorDialog(details, current_log_file(), parent)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.destroyed.connect(self._forget_dialog)
-        # open(), not exec(): a nested event loop inside an exception hook invites re-entry.
-        self.dialog.open()
+        try:
+            dialog = ErrorDialog(details, current_log_file(), QApplication.activeWindow())
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            # finished, not destroyed: deletion waits for the event loop, the next report may not.
+            dialog.finished.connect(self._forget_dialog)
+            # open(), not exec(): a nested event loop inside an exception hook invites re-entry.
+            dialog.open()
+        except Exception:
+            # Raising here would come straight back to this slot, round and round.
+            log.exception("The error dialog itself could not be shown")
+            return
+        self.dialog = dialog
 
     @Slot()
     def _forget_dialog(self) -> None:
@@ -221,8 +234,9 @@ def report_exception(
     where = f" in thread {thread_name}" if thread_name else ""
     log.error("Unexpected problem%s\n%s", where, details.rstrip())
     if sys.stderr is not None:  # None under pythonw on Windows
-        # A developer running from a terminal still sees what happened.
-        sys.stderr.write(details)
+        # One plain line for a terminal; the traceback itself stays in the log (DESIGN §6).
+        where_logged = current_log_file() or "nowhere (the log folder could not be written)"
+        sys.stderr.write(f"FineAuthor: an unexpected problem; details in {where_logged}\n")
     if _reporter is not None:
         _reporter.report.emit(details)
 
@@ -244,13 +258,26 @@ def _threading_excepthook(args: threading.ExceptHookArgs) -> None:
     report_exception(args.exc_type, value, args.exc_traceback, thread_name)
 
 
+_previous_hooks: tuple[object, object] | None = None
+
+
 def install_exception_hooks() -> Path | None:
     """Route every uncaught exception to the log and the dialog. Call once a QApplication
     exists, from the GUI thread. Returns the log file (None if it could not be created)."""
-    global _reporter  # noqa: PLW0603 - one reporter per process, like the hooks themselves
+    global _reporter, _previous_hooks  # noqa: PLW0603 - one reporter per process, like the hooks
     log_file = setup_logging()
     if _reporter is None:
         _reporter = _Reporter()
+    if _previous_hooks is None:
+        _previous_hooks = (sys.excepthook, threading.excepthook)
     sys.excepthook = _excepthook
     threading.excepthook = _threading_excepthook
     return log_file
+
+
+def uninstall_exception_hooks() -> None:
+    """Put back the hooks that were there before :func:`install_exception_hooks` (for tests)."""
+    global _previous_hooks  # noqa: PLW0603
+    if _previous_hooks is not None:
+        sys.excepthook, threading.excepthook = _previous_hooks  # type: ignore[assignment]
+        _previous_hooks = None

@@ -1,0 +1,405 @@
+"""The application shell: start page, opening a project, the examples table, the friendly error
+dialog and start-up from the command line. Real widgets, drawn off screen."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fineauthor import __version__
+from fineauthor.core.errors import ProjectError
+from fineauthor.core.example import Example, Message
+from fineauthor.core.project import Project
+from fineauthor.core.settings import folders, load_settings
+from fineauthor.ui import error_dialog
+from fineauthor.ui.app import DESKTOP_FILE_NAME, create_application
+from fineauthor.ui.main_window import MainWindow
+from fineauthor.ui.project_page import (
+    COLUMN_COUNT,
+    COLUMN_NOTE,
+    COLUMN_NUMBER,
+    COLUMN_PROMPT,
+    COLUMN_RESPONSE_WORDS,
+    EXAMPLE_ID_ROLE,
+    ExamplesModel,
+)
+from fineauthor.ui.start_page import recent_projects, remember_recent_project
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+LONG_PROMPT = (
+    "Write the scene where Mara finds the letter under the floorboards of the lighthouse "
+    "and hides it from her brother before the storm comes in"
+)
+
+
+def _example(prompt: str, response: str, note: str = "", example_id: int | None = None) -> Example:
+    return Example(
+        messages=(
+            Message("system", "You are Outline Mageddon."),
+            Message("user", prompt),
+            Message("assistant", response),
+        ),
+        note=note,
+        id=example_id,
+    )
+
+
+def _make_project(path: Path, title: str = "The Lighthouse Keeper") -> Path:
+    project = Project.create(path, title=title)
+    try:
+        project.update_settings(
+            system_prompt="You are Outline Mageddon, a novelist of tense, close scenes.",
+            target_words=2000,
+            tolerance_words=200,
+        )
+        project.add_example(_example(LONG_PROMPT, "She ran. " * 10, note="good dialogue"))
+        project.add_example(_example("Open on the harbour at dawn.", "Gulls. Rope. Salt."))
+    finally:
+        project.close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:
+    main_window = MainWindow()
+    qtbot.addWidget(main_window)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    yield main_window
+    main_window.close()
+
+
+# The start page --------------------------------------------------------------------------------
+
+
+def test_start_page_shows_when_no_project_is_open(window: MainWindow) -> None:
+    assert window.pages.currentWidget() is window.start_page
+    assert window.windowTitle() == "FineAuthor"
+    assert window.start_page.open_button.isVisible()
+    assert window.start_page.no_recent_label.isVisible()
+    assert not window.start_page.recent_list.isVisible()
+    assert not window.start_page.message_frame.isVisible()
+    assert not window.close_action.isEnabled()
+    assert not window.saved_label.isVisible()  # nothing to save without a project
+
+
+def test_menus_offer_only_what_works(window: MainWindow) -> None:
+    menus = {action.text(): action.menu() for action in window.menuBar().actions()}
+    assert list(menus) == ["&File", "&Help"]
+    file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
+    assert file_items == ["&New Project…", "&Open…", "&Save", "&Close Project", "&Quit"]
+    assert [a.text() for a in menus["&Help"].actions()] == ["&About FineAuthor"]
+    for action in menus["&File"].actions():
+        assert "soon" not in action.toolTip().lower()
+    assert __version__ in window.about_text()
+
+
+def test_application_names(qapp: QApplication) -> None:
+    create_application()
+    assert QApplication.applicationName() == "FineAuthor"
+    assert QApplication.organizationName() == "FineAuthor"
+    assert QApplication.applicationVersion() == __version__
+    assert QApplication.desktopFileName() == DESKTOP_FILE_NAME
+
+
+def test_recent_projects_are_most_recent_first_and_forget_missing_files(tmp_path: Path) -> None:
+    paths = [_make_project(tmp_path / f"{name}.fineauthor") for name in ("one", "two", "three")]
+    for path in paths:
+        remember_recent_project(path)
+    remember_recent_project(paths[0])  # opened again: moves to the top, not listed twice
+    paths[1].unlink()
+
+    assert recent_projects() == [paths[0].resolve(), paths[2].resolve()]
+    # The gone file is dropped from the saved list too.
+    assert load_settings()["recent_projects"] == [str(paths[0].resolve()), str(paths[2].resolve())]
+
+
+def test_start_page_lists_recent_projects_and_opens_one(qtbot, tmp_path: Path) -> None:
+    older = _make_project(tmp_path / "Willow Creek.fineauthor", title="Willow Creek")
+    newer = _make_project(tmp_path / "Lighthouse.fineauthor")
+    remember_recent_project(older)
+    remember_recent_project(newer)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+
+    recent = window.start_page.recent_list
+    assert recent.isVisible()
+    assert [recent.item(row).text().splitlines()[0] for row in range(recent.count())] == [
+        "Lighthouse",
+        "Willow Creek",
+    ]
+    recent.itemActivated.emit(recent.item(1))
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.project_page)
+    assert window.project_page.title_label.text() == "Willow Creek"
+    window.close()
+
+
+# Opening a project ----------------------------------------------------------------------------
+
+
+def test_opening_a_project_shows_its_title_prompt_and_examples(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    path = _make_project(tmp_path / "lighthouse.fineauthor")
+
+    assert window.open_project(path)
+
+    page = window.project_page
+    assert window.pages.currentWidget() is page
+    assert page.title_label.text() == "The Lighthouse Keeper"
+    assert window.windowTitle() == "The Lighthouse Keeper — FineAuthor"
+    assert page.system_prompt_view.toPlainText().startswith("You are Outline Mageddon")
+    assert page.system_prompt_view.isReadOnly()
+    assert "2000" in page.length_label.text().replace(",", "")
+    assert page.examples_heading.text() == "Examples (2)"
+    assert page.table.isVisible()
+    model = page.table.model()
+    assert model.rowCount() == 2
+    assert model.index(0, COLUMN_NOTE).data() == "good dialogue"
+    assert model.index(1, COLUMN_PROMPT).data() == "Open on the harbour at dawn."
+    assert window.saved_label.isVisible()
+    assert window.saved_label.text() == "All changes saved"
+    assert window.close_action.isEnabled()
+    assert recent_projects()[0] == path.resolve()
+
+    window.save_action.trigger()
+    assert "already saved" in window.statusBar().currentMessage()
+
+    window.close_action.trigger()
+    assert window.project is None
+    assert window.pages.currentWidget() is window.start_page
+    assert window.start_page.recent_list.isVisible()  # the project just closed is listed
+
+
+def test_a_new_project_opens_empty(window: MainWindow, tmp_path: Path) -> None:
+    assert window.create_project(tmp_path / "Second Draft")
+
+    assert (tmp_path / "Second Draft.fineauthor").is_file()
+    assert window.project_page.title_label.text() == "Second Draft"
+    assert window.project_page.empty_label.isVisible()
+    assert not window.project_page.table.isVisible()
+
+
+def test_an_unopenable_file_shows_the_plain_message(window: MainWindow, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Chapter one. It was a dark and stormy night.\n", encoding="utf-8")
+    with pytest.raises(ProjectError) as raised:
+        Project.open(notes)
+
+    assert not window.open_project(notes)
+
+    assert window.project is None
+    assert window.pages.currentWidget() is window.start_page
+    assert window.start_page.message_frame.isVisible()
+    shown = window.start_page.message_label.text()
+    assert shown == str(raised.value)
+    assert "Traceback" not in shown
+    assert str(notes.resolve()) not in [str(p) for p in recent_projects()]
+
+
+def test_an_unopenable_file_leaves_the_open_project_in_place(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = _make_project(tmp_path / "lighthouse.fineauthor")
+    window.open_project(path)
+    missing = tmp_path / "gone.fineauthor"
+
+    assert not window.open_project(missing)
+
+    qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)))
+    box = window.findChildren(QMessageBox)[0]
+    assert box.isVisible()
+    assert "gone.fineauthor" in box.informativeText()
+    assert window.project is not None
+    assert window.project_page.title_label.text() == "The Lighthouse Keeper"
+    box.accept()
+
+
+# The examples table model, without a view -----------------------------------------------------
+
+
+def test_examples_model_columns_without_a_view(qtmodeltester) -> None:
+    model = ExamplesModel(
+        [
+            _example(LONG_PROMPT, "one two three four five", note="keep the\nending", example_id=7),
+            _example("", "", example_id=9),
+        ]
+    )
+
+    assert model.rowCount() == 2
+    assert model.columnCount() == COLUMN_COUNT == 4
+    assert model.rowCount(model.index(0, 0)) == 0  # a table: rows have no children
+
+    def cell(row: int, column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole):
+        return model.data(model.index(row, column), role)
+
+    assert cell(0, COLUMN_NUMBER) == 1
+    assert cell(1, COLUMN_NUMBER) == 2
+    assert cell(0, COLUMN_PROMPT) == (
+        "Write the scene where Mara finds the letter under the floorboards of…"
+    )
+    assert cell(0, COLUMN_PROMPT, Qt.ItemDataRole.ToolTipRole) == LONG_PROMPT
+    assert cell(1, COLUMN_PROMPT) == "(no prompt yet)"
+    assert cell(0, COLUMN_RESPONSE_WORDS) == 5
+    assert cell(1, COLUMN_RESPONSE_WORDS) == 0
+    assert cell(0, COLUMN_NOTE) == "keep the ending"  # one line in a table row
+    assert cell(1, COLUMN_NOTE) == ""
+    assert cell(0, COLUMN_NUMBER, EXAMPLE_ID_ROLE) == 7
+    assert cell(1, COLUMN_NOTE, EXAMPLE_ID_ROLE) == 9
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert cell(0, COLUMN_RESPONSE_WORDS, Qt.ItemDataRole.TextAlignmentRole) == right
+    assert model.data(QModelIndex()) is None
+    assert model.data(model.index(5, 0)) is None
+
+    headers = [
+        model.headerData(column, Qt.Orientation.Horizontal) for column in range(COLUMN_COUNT)
+    ]
+    assert headers == ["No.", "Prompt", "Response words", "Note"]
+    assert not model.flags(model.index(0, COLUMN_NOTE)) & Qt.ItemFlag.ItemIsEditable
+
+    qtmodeltester.check(model)
+
+    model.set_examples([])
+    assert model.rowCount() == 0
+
+
+# The friendly error dialog --------------------------------------------------------------------
+
+
+class _TestMistakeError(Exception):
+    pass
+
+
+def test_an_unexpected_exception_shows_the_dialog_and_is_logged(qtbot) -> None:
+    log_file = error_dialog.install_exception_hooks()
+    try:
+        assert log_file is not None
+        assert log_file.parent == folders().logs
+
+        def mistake() -> None:
+            raise _TestMistakeError("the test's own mistake")
+
+        # Raised inside a Qt slot, as a real bug would be; the app goes on running.
+        QTimer.singleShot(0, mistake)
+        qtbot.waitUntil(lambda: error_dialog.error_dialog() is not None)
+        dialog = error_dialog.error_dialog()
+        qtbot.waitUntil(dialog.isVisible)
+
+        body = dialog.message_label.text()
+        assert "saved" in body
+        assert str(log_file) in body
+        assert "Traceback" not in body
+        assert "_TestMistakeError" not in body
+        assert not dialog.details_view.isVisible()
+        dialog.details_button.click()
+        assert dialog.details_view.isVisible()
+        assert "_TestMistakeError: the test's own mistake" in dialog.details_view.toPlainText()
+
+        logged = log_file.read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" in logged
+        assert "the test's own mistake" in logged
+
+        # A second problem while the dialog is open joins it instead of stacking dialogs.
+        QTimer.singleShot(0, mistake)
+        last_line = "_TestMistakeError: the test's own mistake"
+        qtbot.waitUntil(lambda: dialog.details_view.toPlainText().count(last_line) == 2)
+
+        dialog.accept()
+        qtbot.waitUntil(lambda: error_dialog.error_dialog() is None)
+    finally:
+        error_dialog.uninstall_exception_hooks()
+
+
+def test_an_exception_in_a_worker_thread_reaches_the_dialog(qtbot) -> None:
+    log_file = error_dialog.install_exception_hooks()
+    try:
+
+        def mistake() -> None:
+            raise _TestMistakeError("lost in a thread")
+
+        worker = threading.Thread(target=mistake, name="test-worker")
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: error_dialog.error_dialog() is not None)
+        dialog = error_dialog.error_dialog()
+        assert "lost in a thread" in dialog.details_view.toPlainText()
+        assert "test-worker" in log_file.read_text(encoding="utf-8")
+        dialog.accept()
+        qtbot.waitUntil(lambda: error_dialog.error_dialog() is None)
+    finally:
+        error_dialog.uninstall_exception_hooks()
+
+
+# Start-up from the command line ---------------------------------------------------------------
+
+HEAVY_MODULES = ("openai", "tiktoken", "httpx", "httpx2", "PySide6.QtCharts")
+
+
+def _run_fineauthor(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FINEAUTHOR_HOME=str(tmp_path / "home"))
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "fineauthor", "--exit-when-ready", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _imported_modules(importtime_output: str) -> set[str]:
+    # -X importtime writes one "import time: self | cumulative | module" line per import.
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in importtime_output.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+@pytest.mark.slow
+def test_exit_when_ready_starts_and_exits_without_heavy_imports(tmp_path: Path) -> None:
+    result = _run_fineauthor(tmp_path)
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = _imported_modules(result.stderr)
+    assert "fineauthor.ui.main_window" in imported
+    heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY_MODULES or m in HEAVY_MODULES)
+    assert not heavy, f"start-up imported heavy modules: {heavy}"
+
+
+@pytest.mark.slow
+def test_exit_when_ready_opens_the_given_project(tmp_path: Path) -> None:
+    path = _make_project(tmp_path / "lighthouse.fineauthor")
+
+    result = _run_fineauthor(tmp_path, str(path))
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    settings_file = tmp_path / "home" / "config" / "settings.json"
+    saved = json.loads(settings_file.read_text(encoding="utf-8"))
+    assert saved["recent_projects"] == [str(path.resolve())]
+
+
+@pytest.mark.slow
+def test_exit_when_ready_with_an_unopenable_project_says_why(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Not a project at all.\n", encoding="utf-8")
+    with pytest.raises(ProjectError) as raised:
+        Project.open(notes)
+
+    result = _run_fineauthor(tmp_path, str(notes))
+
+    assert result.returncode == 1
+    messages = [line for line in result.stderr.splitlines() if not line.startswith("import time")]
+    assert str(raised.value) in messages
+    assert "Traceback" not in result.stderr
