@@ -128,3 +128,16 @@ def test_counting_works_with_no_network_and_an_empty_tiktoken_cache(tmp_path) ->
     assert done.returncode == 0, done.stderr
     assert "counted offline" in done.stdout
     assert list(cache.iterdir()) == []  # tiktoken's cache was never touched
+
+
+def test_fast_counting_gives_exactly_encode_ordinarys_counts() -> None:
+    texts = [
+        "Liz",
+        "The end.<|endoftext|> Then <|fim_prefix|> and <|endofprompt|>",
+        "“Smart quotes”, em—dashes, café, 東京, emoji 🌊\n\n\tTabs",
+        "",
+        "x" * 50_000,
+    ]
+    for name in tokens.ENCODING_NAMES:
+        encoding = tokens.get_encoding(name)
+        assert tokens.count_texts(texts, name) == [len(encoding.encode_ordinary(t)) for t in texts]
