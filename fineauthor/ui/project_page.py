@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QObject,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -108,7 +115,7 @@ class ExamplesModel(QAbstractTableModel):
         if column == COLUMN_PROMPT:
             return row.prompt_preview or self.tr("(no prompt yet)")
         if column == COLUMN_RESPONSE_WORDS:
-            return row.response_words
+            return QLocale().toString(row.response_words)  # “2,000” in the writer's own style
         if column == COLUMN_NOTE:
             return row.note
         return None

@@ -250,8 +250,8 @@ def test_examples_model_columns_without_a_view(qtmodeltester) -> None:
     )
     assert cell(0, COLUMN_PROMPT, Qt.ItemDataRole.ToolTipRole) == LONG_PROMPT
     assert cell(1, COLUMN_PROMPT) == "(no prompt yet)"
-    assert cell(0, COLUMN_RESPONSE_WORDS) == 5
-    assert cell(1, COLUMN_RESPONSE_WORDS) == 0
+    assert cell(0, COLUMN_RESPONSE_WORDS) == "5"
+    assert cell(1, COLUMN_RESPONSE_WORDS) == "0"
     assert cell(0, COLUMN_NOTE) == "keep the ending"  # one line in a table row
     assert cell(1, COLUMN_NOTE) == ""
     assert cell(0, COLUMN_NUMBER, EXAMPLE_ID_ROLE) == 7
