@@ -193,12 +193,9 @@ def _run_check(options: argparse.Namespace) -> int:
 
 
 def _tolerance(target: int | None) -> int | None:
-    from fineauthor.core.settings import DEFAULTS
+    from fineauthor.core.checks import default_tolerance
 
-    if target is None:
-        return None
-    percent = int(DEFAULTS["default_tolerance_percent"])  # type: ignore[call-overload]
-    return round(target * percent / 100)
+    return None if target is None else default_tolerance(target)
 
 
 # --- import and export ---------------------------------------------------------------------

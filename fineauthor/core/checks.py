@@ -31,7 +31,14 @@ MIN_EXAMPLES = 10  # OpenAI refuses fewer
 GOOD_EXAMPLES = 50  # where the effect usually starts to show
 _BATCH_CHARACTERS = 1_000_000  # text per tokenizer batch: small enough to overlap with reading
 
+DEFAULT_TOLERANCE = 0.15  # when a writer gives only a target length: ± 15% of it
+
 Item = tuple[int, Example | None, list[Problem]]
+
+
+def default_tolerance(target_words: int) -> int:
+    """The tolerance in words to use when the writer set a target but no tolerance."""
+    return round(target_words * DEFAULT_TOLERANCE)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,6 @@ DEFAULTS: dict[str, object] = {
     "theme": "system",  # "system", "light" or "dark"
     "projects_folder": "",  # empty: Documents/FineAuthor
     "recent_projects": [],
-    "default_model": "gpt-4.1-mini-2025-04-14",
-    "default_tolerance_percent": 15,
 }
 
 

@@ -1,1 +1,3 @@
-"""Training services and the keychain. The only layer that talks to the network; never imports Qt."""
+"""Training services and the keychain: the only layer that talks to the network.
+
+Never imports Qt or the ui layer."""
