@@ -65,7 +65,7 @@ class ExampleListModel(QAbstractListModel):
     def row_of(self, example_id: int) -> int:
         return self._ids.index(example_id)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: PLR0911
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         example_id = self._ids[index.row()]
@@ -89,7 +89,7 @@ class ExampleListModel(QAbstractListModel):
     def _tooltip(self, example_id: int, words: int) -> str:
         settings = self._document.settings
         lines = [length_verdict(words, settings.target_words, settings.tolerance_words)]
-        status, message = self._statuses.get(example_id, (FINE, ""))
+        _, message = self._statuses.get(example_id, (FINE, ""))
         if message:
             lines.append(message)
         return "\n".join(lines)

@@ -51,7 +51,7 @@ class _Runner(QRunnable):
     def run(self) -> None:
         task = self._task
         try:
-            result = self._work(task.progressed.emit, task._cancel.is_set)  # noqa: SLF001
+            result = self._work(task.progressed.emit, task._cancel.is_set)
         except FineAuthorError as problem:
             task.failed.emit(str(problem))
         except Exception:
