@@ -63,6 +63,7 @@ class StartPage(QWidget):
 
     new_requested = Signal()
     open_requested = Signal()
+    sample_requested = Signal()
     recent_chosen = Signal(Path)
 
     PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -95,10 +96,17 @@ class StartPage(QWidget):
         self.open_button = QPushButton(self.tr("Open a project…"))
         self.open_button.setAccessibleName(self.tr("Open a project"))
         self.open_button.clicked.connect(self.open_requested)
+        self.sample_button = QPushButton(self.tr("Open the sample project"))
+        self.sample_button.setAccessibleName(self.tr("Open the sample project"))
+        self.sample_button.setToolTip(
+            self.tr("A small finished project in a made-up voice, to look around and try things")
+        )
+        self.sample_button.clicked.connect(self.sample_requested)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.sample_button)
         buttons.addStretch(1)
 
         recent_heading = _bold_label(self.tr("Recent projects"))
