@@ -137,6 +137,20 @@ class ProjectDocument(QObject):
         self.undo_stack.push(command)
         return command.ids
 
+    def import_examples(self, examples: Sequence[Example]) -> list[int]:
+        """Add ``examples`` at the end as one undo step ("Import 34 examples"); their new ids."""
+        if not examples:
+            return []
+        start = self.count()
+        placed = [(start + n, example) for n, example in enumerate(examples)]
+        if len(placed) == 1:
+            text = self.tr("Import 1 example")
+        else:
+            text = self.tr("Import {count} examples").format(count=f"{len(placed):,}")
+        command = commands.AddExamples(self, placed, text)
+        self.undo_stack.push(command)
+        return command.ids
+
     def delete(self, example_ids: Sequence[int]) -> None:
         if not example_ids:
             return
@@ -241,9 +255,10 @@ class ProjectDocument(QObject):
                 assert example.id is not None
                 del self._ids[index]
                 self._positions = None
+                self.exampleRemoved.emit(index, example.id)
+                # Only now: until its row is gone, a view may still ask about it.
                 self._summaries.pop(example.id, None)
                 self._examples.pop(example.id, None)
-                self.exampleRemoved.emit(index, example.id)
         return removed
 
     def move_stored(self, example_id: int, new_index: int) -> None:
