@@ -46,8 +46,14 @@ from fineauthor.core.project_file import (
     truncated,
     unreachable,
 )
+from fineauthor.core.summary import (
+    NOTE_CHARS,
+    ExampleSummary,
+    count_words,
+    preview,
+)
 
-__all__ = ["Cancelled", "Project", "ProjectSettings"]
+__all__ = ["Cancelled", "ExampleSummary", "Project", "ProjectSettings"]
 
 
 class Cancelled(FineAuthorError):  # noqa: N818 - a stop the writer asked for, not an error
@@ -191,6 +197,34 @@ def _example_from(row: Sequence[Any], messages: Sequence[Sequence[Any]]) -> Exam
 
 
 _EXAMPLE_COLUMNS = "id, created, modified, note, source"
+
+# One row per example for the example list, never a full text. Every lookup in messages is
+# answered by an index alone (messages_summary, or messages_prompts for the first prompt's
+# opening ``head``, which is substr(content, 1, summary.PREVIEW_READ)), so no message row is read.
+_SUMMARY_SELECT = f"""
+SELECT e.id,
+       substr(e.note, 1, {NOTE_CHARS:d}),
+       (SELECT count(*) FROM messages AS m WHERE m.example_id = e.id),
+       EXISTS (SELECT 1 FROM messages AS m WHERE m.example_id = e.id AND m.role = 'system'),
+       (SELECT m.words FROM messages AS m WHERE m.example_id = e.id AND m.role = 'assistant'
+        ORDER BY m.idx DESC LIMIT 1),
+       (SELECT m.head FROM messages AS m
+        WHERE m.example_id = e.id AND m.role = 'user' ORDER BY m.idx LIMIT 1)
+FROM examples AS e
+"""
+
+
+def _summary_from(row: Sequence[Any]) -> ExampleSummary:
+    # Only a damaged file holds values of other types; the list then shows blanks for them.
+    example_id, note, turns, has_system, words, prompt = row
+    return ExampleSummary(
+        id=example_id,
+        prompt_preview=preview(prompt) if isinstance(prompt, str) else "",
+        response_words=words if isinstance(words, int) else 0,
+        turns=turns,
+        has_system=bool(has_system),
+        note=note if isinstance(note, str) else "",
+    )
 
 
 class Project:
@@ -475,6 +509,35 @@ class Project:
                 _end_read(connection)
         return _assemble(heads, rows)
 
+    def summaries(self) -> list[ExampleSummary]:
+        """What the example list shows for every example, in order, with one query.
+
+        Word counts are stored with the text and only the start of each first prompt is read,
+        so this is fast and small however long the responses are (see tests/bench).
+        """
+        with self._reading() as connection:
+            rows = connection.execute(_SUMMARY_SELECT + "ORDER BY e.position").fetchall()
+        return [_summary_from(row) for row in rows]
+
+    def summary(self, example_id: int) -> ExampleSummary:
+        """One example's row of the list; KeyError if the project has none with that id."""
+        with self._reading() as connection:
+            row = connection.execute(_SUMMARY_SELECT + "WHERE e.id = ?", (example_id,)).fetchone()
+        if row is None:
+            raise KeyError(example_id)
+        return _summary_from(row)
+
+    def text_size(self) -> int:
+        """How many characters all message texts hold together.
+
+        Reads every text, so it is for measuring (the memory budget is relative to it), not for
+        anything the window waits on.
+        """
+        with self._reading() as connection:
+            return connection.execute(
+                "SELECT coalesce(sum(length(content)), 0) FROM messages"
+            ).fetchone()[0]
+
     def example(self, example_id: int) -> Example:
         """One example; KeyError if the project has none with that id."""
         with self._reading() as connection:
@@ -592,8 +655,8 @@ class Project:
         connection: sqlite3.Connection, example_id: int, messages: Sequence[Message]
     ) -> None:
         connection.executemany(
-            "INSERT INTO messages (example_id, idx, role, content, weight, name) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (example_id, idx, role, content, weight, name, words) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     example_id,
@@ -602,6 +665,7 @@ class Project:
                     m.content,
                     None if m.weight is None else int(m.weight),
                     m.name,
+                    count_words(m.content),
                 )
                 for idx, m in enumerate(messages)
             ],
@@ -648,10 +712,11 @@ class Project:
         """
         if not isinstance(content, str):
             raise TypeError("a message's content must be text")
+        words = count_words(content)
         with self._writing() as connection:
             cursor = connection.execute(
-                "UPDATE messages SET content = ? WHERE example_id = ? AND idx = ?",
-                (content, example_id, index),
+                "UPDATE messages SET content = ?, words = ? WHERE example_id = ? AND idx = ?",
+                (content, words, example_id, index),
             )
             if cursor.rowcount == 0:
                 self._position(connection, example_id)  # KeyError for a missing example

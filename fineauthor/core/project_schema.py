@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from fineauthor.core.summary import count_words
+
 # "FnAu" as a big-endian 32-bit number, written in the SQLite header at offset 68. It is how
 # FineAuthor tells its own files from every other SQLite file.
 APPLICATION_ID = 0x466E4175
@@ -97,9 +99,57 @@ def migrate_0_to_1(connection: sqlite3.Connection) -> None:
         connection.execute(statement)
 
 
+def _stored_words(data: bytes | None) -> int:
+    """count_words for a message's content as SQLite hands it over (as bytes, see below)."""
+    if data is None:
+        return 0
+    return count_words(bytes(data).decode("utf-8", "replace"))
+
+
+# The SQL name the migration gives _stored_words. Only the migration calls it: Project counts
+# words in Python as it writes, so nothing in the file depends on FineAuthor's functions.
+_WORDS_FUNCTION = "fineauthor_count_words"
+
+# Version 2 as statements; the migration runs them with the word counts filled in between.
+_SCHEMA_2_COLUMNS = (
+    # count_words(content), kept up to date by every Project method that writes content.
+    "ALTER TABLE messages ADD COLUMN words INTEGER NOT NULL DEFAULT 0",
+    # The first characters of the text: what a list shows of a prompt. Computed by SQLite from
+    # content, never stored in the row, so it cannot go stale. (320 is summary.PREVIEW_READ.)
+    "ALTER TABLE messages ADD COLUMN head TEXT "
+    "GENERATED ALWAYS AS (substr(content, 1, 320)) VIRTUAL",
+)
+_SCHEMA_2_INDEXES = (
+    # Everything the example list needs from each message but the prompt's text.
+    "CREATE INDEX messages_summary ON messages(example_id, role, idx, words)",
+    # The start of every prompt, so the list never reads a message's row.
+    "CREATE INDEX messages_prompts ON messages(example_id, role, idx, head) WHERE role = 'user'",
+)
+
+
+def migrate_1_to_2(connection: sqlite3.Connection) -> None:
+    """Keep what the example list shows (response word counts, prompt openings) in indexes.
+
+    A project's rows are mostly long responses. New columns go at the end of a row, after the
+    text, so reading ``words`` from the table would walk through every text's overflow pages,
+    and each prompt's row sits among them: reading 10,000 prompts touches pages all over the
+    file. The two indexes hold just those small values, close together, and the list's query
+    reads nothing else (SQLite never visits the rows).
+    """
+    for statement in _SCHEMA_2_COLUMNS:
+        connection.execute(statement)
+    # Content goes to Python as bytes: a message damaged into invalid UTF-8 still gets a count
+    # (and is reported when it is read) instead of stopping the whole upgrade.
+    connection.create_function(_WORDS_FUNCTION, 1, _stored_words, deterministic=True)
+    connection.execute(f"UPDATE messages SET words = {_WORDS_FUNCTION}(CAST(content AS BLOB))")
+    # Built after the UPDATE, so each is written once, in order, rather than row by row.
+    for statement in _SCHEMA_2_INDEXES:
+        connection.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: list[Migration] = [migrate_0_to_1]
+MIGRATIONS: list[Migration] = [migrate_0_to_1, migrate_1_to_2]
 
 # The version this FineAuthor writes. Code that must see a test's extra steps calls
 # schema_version() instead of reading the constant.

@@ -23,8 +23,17 @@ MAX_EXAMPLES = 40
 
 
 def _text(rng: random.Random, step: int) -> str:
-    # From a few words to ~30,000 characters, so some edits span many pages of the file.
-    return f"step {step}: " + f"word{rng.randint(0, 9)} " * rng.choice([1, 5, 50, 500, 5000])
+    # From a few words to ~30,000 characters, so some edits span many pages of the file; words
+    # apart by different whitespace, so the stored word counts are really counted.
+    gap = rng.choice([" ", "\n\n", " \t "])
+    return f"step {step}:{gap}" + f"word{rng.randint(0, 9)}{gap}" * rng.choice(
+        [1, 5, 50, 500, 5000]
+    )
+
+
+def words(texts: tuple[str, ...]) -> tuple[int, ...]:
+    """The word counts the project must store beside ``texts``: whitespace-separated words."""
+    return tuple(len(text.split()) for text in texts)
 
 
 def plan(step: int, count: int) -> tuple[Any, ...]:
@@ -49,9 +58,10 @@ def plan(step: int, count: int) -> tuple[Any, ...]:
 
 @dataclass
 class Model:
-    """What the project should hold: examples as (id, contents, note), plus two settings."""
+    """What the project should hold: examples as (id, contents, word counts, note), plus two
+    settings."""
 
-    examples: list[tuple[int, tuple[str, ...], str]] = field(default_factory=list)
+    examples: list[tuple[int, tuple[str, ...], tuple[int, ...], str]] = field(default_factory=list)
     next_id: int = 1  # AUTOINCREMENT: ids are never reused, and a rollback undoes the counter
     settings: dict[str, Any] = field(default_factory=lambda: {"title": "", "target_words": None})
 
@@ -67,15 +77,18 @@ def replay(model: Model, step: int) -> Model:
     kind = op[0]
     if kind == "add":
         _, index, texts = op
-        items.insert(len(items) if index is None else index, (result.next_id, texts, ""))
+        items.insert(
+            len(items) if index is None else index, (result.next_id, texts, words(texts), "")
+        )
         result.next_id += 1
     elif kind == "content":
         _, position, message, text = op
-        example_id, texts, note = items[position]
-        items[position] = (example_id, (*texts[:message], text, *texts[message + 1 :]), note)
+        example_id, texts, _, note = items[position]
+        texts = (*texts[:message], text, *texts[message + 1 :])
+        items[position] = (example_id, texts, words(texts), note)
     elif kind == "note":
         _, position, note = op
-        items[position] = (*items[position][:2], note)
+        items[position] = (*items[position][:3], note)
     elif kind == "move":
         _, position, new_index = op
         items.insert(new_index, items.pop(position))

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from fineauthor.core.project import Project
+from fineauthor.core.summary import summarize
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -53,19 +54,39 @@ def _wait_for(path: Path, process: subprocess.Popen[bytes], lines: int, limit: f
         time.sleep(0.002)
 
 
+def _stored_words(path: Path) -> dict[int, tuple[int, ...]]:
+    """Each example's stored word counts, in message order, read straight from the file."""
+    counts: dict[int, list[int]] = {}
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        for example_id, words in connection.execute(
+            "SELECT example_id, words FROM messages ORDER BY example_id, idx"
+        ):
+            counts.setdefault(example_id, []).append(words)
+    finally:
+        connection.close()
+    return {example_id: tuple(words) for example_id, words in counts.items()}
+
+
 def _actual(path: Path) -> writer.Model:
     """Reopen the project the way the app does and read it back as a Model."""
     with Project.open(path) as project:
-        examples = [
-            (example.id, tuple(m.content for m in example.messages), example.note)
-            for example in project.examples()
-        ]
+        read = list(project.examples())
         settings = project.settings
-        assert [e.id for e in project.examples()] == project.example_ids()
-        assert all(
-            tuple(m.role for m in example.messages) == writer.ROLES
-            for example in project.examples()
+        assert [e.id for e in read] == project.example_ids()
+        assert all(tuple(m.role for m in example.messages) == writer.ROLES for example in read)
+        # The example list agrees with the text it summarises.
+        assert project.summaries() == [summarize(example) for example in read]
+    stored = _stored_words(path)
+    examples = [
+        (
+            example.id,
+            tuple(m.content for m in example.messages),
+            stored.get(example.id, ()),
+            example.note,
         )
+        for example in read
+    ]
     model = writer.Model(examples)
     model.settings = {"title": settings.title, "target_words": settings.target_words}
     return model

@@ -60,8 +60,11 @@ def _open_and_read(path: Path) -> bool:
         examples = list(project.examples())
         assert [e.id for e in examples] == ids
         assert project.example_count() == len(ids)
+        assert [summary.id for summary in project.summaries()] == ids
+        project.text_size()
         for example_id in ids[:3]:
             project.example(example_id)
+            project.summary(example_id)
         project.cached_token_counts("o200k_base", [b"\x00" * 32])
         project.jobs()
     return True

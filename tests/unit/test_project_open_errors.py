@@ -27,6 +27,7 @@ from fineauthor.core.errors import (
 )
 from fineauthor.core.example import Example, Message
 from fineauthor.core.project import Project, ProjectSettings
+from fineauthor.core.summary import summarize
 
 NAME = "Chapter ideas.fineauthor"
 JARGON = ("sqlite", "database", "traceback", "errno", "pragma", "schema", "exception", "header")
@@ -317,7 +318,7 @@ def tables(path: Path) -> set[str]:
 
 
 def test_schema_version_counts_the_migrations() -> None:
-    assert project_schema.SCHEMA_VERSION == len(project_schema.MIGRATIONS) == 1
+    assert project_schema.SCHEMA_VERSION == len(project_schema.MIGRATIONS) == 2
     assert project_schema.schema_version() == project_schema.SCHEMA_VERSION
 
 
@@ -327,7 +328,8 @@ def test_migration_0_to_1(path: Path) -> None:
     with Project.open(path) as project:
         assert project.settings == ProjectSettings()
         assert project.add_example(chat(1)).id == 1
-    assert user_version(path) == 1
+    # Every step ran, up to the current version.
+    assert user_version(path) == project_schema.SCHEMA_VERSION
     assert set(project_schema.TABLES) <= tables(path)
     with Project.open(path) as project:
         assert [e.prompt for e in project.examples()] == ["prompt 1"]
@@ -347,7 +349,7 @@ def test_failed_migration_leaves_the_file_at_its_old_version(path: Path) -> None
     assert tables(path) == {"examples"}
 
 
-def _step_1_to_2(connection: sqlite3.Connection) -> None:
+def _future_step(connection: sqlite3.Connection) -> None:
     """A stand-in for a future migration: adds a table derived from existing data."""
     connection.execute("CREATE TABLE word_counts (example_id INTEGER, words INTEGER)")
     connection.execute(
@@ -360,11 +362,11 @@ def test_a_later_step_runs_once_and_keeps_the_data(
 ) -> None:
     with Project.open(project_file) as project:
         before = list(project.examples())
-    monkeypatch.setattr(project_schema, "MIGRATIONS", [*project_schema.MIGRATIONS, _step_1_to_2])
+    monkeypatch.setattr(project_schema, "MIGRATIONS", [*project_schema.MIGRATIONS, _future_step])
     with Project.open(project_file) as project:
         assert list(project.examples()) == before
         assert project.settings.title == "Ideas"
-    assert user_version(project_file) == 2
+    assert user_version(project_file) == project_schema.SCHEMA_VERSION + 1
     with contextlib.closing(sqlite3.connect(project_file)) as connection:
         assert connection.execute("SELECT count(*) FROM word_counts").fetchone()[0] == 40
     # Opening again does not run the step again.
@@ -378,13 +380,13 @@ def test_a_later_step_that_fails_halfway_changes_nothing(
     project_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(connection: sqlite3.Connection) -> None:
-        _step_1_to_2(connection)
+        _future_step(connection)
         connection.execute("UPDATE settings SET value = '\"renamed\"' WHERE key = 'title'")
-        raise RuntimeError("bug in step 1 -> 2")
+        raise RuntimeError("bug in a future step")
 
     monkeypatch.setattr(project_schema, "MIGRATIONS", [*project_schema.MIGRATIONS, broken])
     refused(project_file, ProjectError, "couldn’t be brought up to date")
-    assert user_version(project_file) == 1
+    assert user_version(project_file) == project_schema.SCHEMA_VERSION
     assert "word_counts" not in tables(project_file)
     monkeypatch.undo()
     with Project.open(project_file) as project:
@@ -397,3 +399,171 @@ def test_a_file_of_this_version_is_not_migrated(project_file: Path) -> None:
     time.sleep(0.01)
     Project.open(project_file).close()
     assert fingerprint(project_file) == before
+
+
+# -- schema 1 -> 2: word counts and prompt openings ---------------------------------------
+
+# What a FineAuthor of schema 1 stored: (note, [(role, content, weight), ...]) per example.
+SCHEMA_1_EXAMPLES = [
+    (
+        "",
+        [
+            ("system", "You are Outline Mageddon.", None),
+            ("user", "Write the storm scene.", None),
+            ("assistant", "Rain hammered the  roof.\n\nShe waited.", 1),
+        ],
+    ),
+    (
+        "two drafts; " + "n" * 100,
+        [
+            ("user", "  Open\twith\n\nthe  letter ", None),
+            ("assistant", "A first draft of five words.", 0),
+            ("user", "Longer, please.", None),
+            # NBSP, ideographic space and a line separator divide words, as str.split says.
+            ("assistant", "The\u00a0letter\u3000lay\u2028there, “unopened” — 🌧 still.", 1),
+        ],
+    ),
+    ("an empty slot from the wizard", []),
+    ("no answer yet", [("system", "S", None), ("user", "Only a prompt " * 40, None)]),
+    ("", [("assistant", "", None), ("user", "\n\n", None)]),
+]
+
+
+def make_version_1(path: Path) -> None:
+    """A project as FineAuthor with schema 1 left it: built by the real first migration only."""
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.execute(f"PRAGMA application_id = {project_schema.APPLICATION_ID}")
+        connection.execute("BEGIN")
+        assert project_schema.migrate(connection, 0, project_schema.MIGRATIONS[:1]) == 1
+        connection.execute("INSERT INTO settings VALUES ('title', '\"Old ideas\"')")
+        for position, (note, messages) in enumerate(SCHEMA_1_EXAMPLES):
+            cursor = connection.execute(
+                "INSERT INTO examples (position, created, modified, note) VALUES (?, ?, ?, ?)",
+                (position, "2025-01-02T03:04:05.000Z", "2025-01-02T03:04:05.000Z", note),
+            )
+            connection.executemany(
+                "INSERT INTO messages (example_id, idx, role, content, weight) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(cursor.lastrowid, idx, *message) for idx, message in enumerate(messages)],
+            )
+        connection.execute("COMMIT")
+    assert user_version(path) == 1
+
+
+def columns(path: Path, table: str) -> list[str]:
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+        return [row[1] for row in connection.execute(f"PRAGMA table_xinfo({table})")]
+
+
+def schema(path: Path) -> list[tuple[str, str, str]]:
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+        return connection.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+
+
+def test_a_schema_1_project_gets_word_counts(path: Path, tmp_path: Path) -> None:
+    make_version_1(path)
+    v1_columns = ["example_id", "idx", "role", "content", "weight", "name"]
+    assert columns(path, "messages") == v1_columns
+    with Project.open(path) as project:
+        assert project.settings.title == "Old ideas"
+        examples = list(project.examples())
+        summaries = project.summaries()
+    assert user_version(path) == 2
+    assert columns(path, "messages") == [*v1_columns, "words", "head"]
+
+    # The text is exactly what schema 1 held.
+    assert [(e.note, [(m.role, m.content) for m in e.messages]) for e in examples] == [
+        (note, [(m[0], m[1]) for m in messages]) for note, messages in SCHEMA_1_EXAMPLES
+    ]
+    # Every message's stored count is len(content.split()).
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute("SELECT content, words FROM messages").fetchall()
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert len(rows) == 11
+    assert all(words == len(content.split()) for content, words in rows)
+
+    assert (
+        [(s.prompt_preview, s.response_words, s.turns, s.has_system) for s in summaries]
+        == [
+            ("Write the storm scene.", 6, 3, True),
+            ("Open with the letter", 8, 4, False),  # the last answer's words, not the first's
+            ("", 0, 0, False),
+            (("Only a prompt " * 40)[:160], 0, 2, True),
+            ("", 0, 2, False),
+        ]
+    )
+    assert summaries[1].note == ("two drafts; " + "n" * 100)[:80]
+    assert summaries == [summarize(example) for example in examples]
+
+    # Upgraded, the file is laid out exactly like a new project.
+    fresh = tmp_path / "Fresh.fineauthor"
+    Project.create(fresh).close()
+    assert schema(path) == schema(fresh)
+    # And it is upgraded once: opening it again changes nothing.
+    before = fingerprint(path)
+    time.sleep(0.01)
+    with Project.open(path) as project:
+        assert project.summaries() == summaries
+    assert fingerprint(path) == before
+
+
+def test_a_schema_1_message_of_broken_text_does_not_stop_the_upgrade(path: Path) -> None:
+    make_version_1(path)
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        # Damaged bytes inside a response (the three words around them still count).
+        connection.execute(
+            "UPDATE messages SET content = CAST(x'6f6e6520ff74776f207468726565' AS TEXT) "
+            "WHERE example_id = 1 AND idx = 2"
+        )
+        connection.commit()
+    with Project.open(path) as project:
+        assert project.summary(1).response_words == 3
+        assert project.summaries()[1].response_words == 8
+        with pytest.raises(DamagedProjectError):
+            project.example(1)  # reading the broken text itself says the file is damaged
+    assert user_version(path) == 2
+
+
+def _break_word_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the upgrade fail after it has already counted a few messages."""
+    counted = 0
+
+    def failing(text: str) -> int:
+        nonlocal counted
+        counted += 1
+        if counted > 4:
+            raise RuntimeError("bug while counting words")
+        return len(text.split())
+
+    monkeypatch.setattr(project_schema, "count_words", failing)
+
+
+def _block_the_last_statement(path: Path) -> None:
+    """Something already named like the index the upgrade creates last, so that step fails."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("CREATE TABLE messages_prompts (x)")
+        connection.commit()
+
+
+@pytest.mark.parametrize("failure", ["while counting", "at the last step"])
+def test_a_failed_upgrade_from_schema_1_leaves_the_file_untouched(
+    path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    make_version_1(path)
+    if failure == "while counting":
+        _break_word_counting(monkeypatch)
+    else:
+        _block_the_last_statement(path)
+    before = schema(path)
+    # refused() also checks the bytes, the modification time and that no journal is left.
+    refused(path, ProjectError, "couldn’t be brought up to date", "left exactly as it was")
+    assert user_version(path) == 1
+    assert schema(path) == before
+    assert "words" not in columns(path, "messages")
+    if failure == "while counting":
+        monkeypatch.undo()  # once the bug is fixed, the same file upgrades
+        with Project.open(path) as project:
+            assert project.summaries()[0].response_words == 6
+        assert user_version(path) == 2
