@@ -509,6 +509,37 @@ class Project:
                 _end_read(connection)
         return _assemble(heads, rows)
 
+    def stream_examples(self, chunk: int = 256) -> Iterator[Example]:
+        """Every example in order, read ``chunk`` at a time in separate short reads.
+
+        Memory stays small however big the project is, and an edit from another thread waits
+        for one chunk at most. It is not a snapshot: if the project changes meanwhile, an
+        example may be missed or met twice. For work that is redone after every change (the
+        check report); :meth:`examples` is the exact snapshot.
+        """
+        start = 0
+        while True:
+            with self._reading() as connection:
+                connection.execute("BEGIN")  # both queries see the same state
+                try:
+                    heads = connection.execute(
+                        f"SELECT {_EXAMPLE_COLUMNS} FROM examples "
+                        "WHERE position >= ? AND position < ? ORDER BY position",
+                        (start, start + chunk),
+                    ).fetchall()
+                    rows = connection.execute(
+                        "SELECT m.example_id, m.role, m.content, m.weight, m.name "
+                        "FROM examples AS e JOIN messages AS m ON m.example_id = e.id "
+                        "WHERE e.position >= ? AND e.position < ? ORDER BY e.position, m.idx",
+                        (start, start + chunk),
+                    ).fetchall()
+                finally:
+                    _end_read(connection)
+            if not heads:
+                return
+            yield from _assemble(heads, rows)
+            start += chunk
+
     def summaries(self) -> list[ExampleSummary]:
         """What the example list shows for every example, in order, with one query.
 

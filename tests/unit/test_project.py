@@ -703,3 +703,14 @@ def test_ten_thousand_long_examples(tmp_path: Path) -> None:
         f"\n10,000 examples, {path.stat().st_size / 1e6:.0f} MB: create {created:.2f} s, "
         f"open {opened * 1000:.1f} ms, read all {read:.2f} s"
     )
+
+
+def test_stream_examples_reads_in_chunks_and_lets_edits_through(filled: Project) -> None:
+    assert list(filled.stream_examples(chunk=2)) == list(filled.examples())
+    stream = filled.stream_examples(chunk=2)
+    first = next(stream)
+    # Between chunks nothing is held: an edit from elsewhere goes straight through.
+    filled.set_note(filled.example_ids()[-1], "edited while streaming")
+    rest = list(stream)
+    assert [first, *rest][-1].note == "edited while streaming"
+    assert len(rest) == 4
