@@ -1,0 +1,418 @@
+"""Importing a training file: read it in the background, say in plain words what will come in
+and what was skipped (by line number), then add everything as one step that Ctrl+Z takes back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fineauthor.core.errors import FineAuthorError
+from fineauthor.core.example import Example
+from fineauthor.core.importing import ImportSummary, jsonl_examples
+from fineauthor.core.problems import Problem
+from fineauthor.core.project import Cancelled
+from fineauthor.ui.document import ProjectDocument
+from fineauthor.ui.workers import Task, run_in_background
+
+#: Reading that takes longer than this shows a progress bar (DESIGN §9).
+PROGRESS_DELAY_MS = 500
+#: Lines listed one by one in the summary; beyond this the list says how many more.
+LISTED_LINES = 200
+#: Rows a list shows before it scrolls.
+VISIBLE_ROWS = 8
+_CHUNK = 1 << 20
+_NOTE = re.compile(r"^Line (\d+): (.*)$", re.DOTALL)
+
+
+@dataclass
+class ReadResult:
+    """What a training file holds: the usable examples, and an account of the rest."""
+
+    examples: list[Example]
+    summary: ImportSummary
+
+
+def count_lines(path: Path) -> int:
+    """The number of lines in ``path`` (0 if it cannot be read: the reader will say why)."""
+    lines = 0
+    last = b"\n"
+    try:
+        with Path(path).open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 0
+    return lines + (last != b"\n")
+
+
+def read_examples(
+    path: Path, progress: Callable[[int], None], cancelled: Callable[[], bool]
+) -> ReadResult:
+    """Read every usable example of ``path``; ``progress`` gets whole percents of its lines.
+
+    Raises DatasetError for a file that is not a training file at all, and Cancelled when
+    ``cancelled()`` turns true.
+    """
+    total = max(1, count_lines(path))
+    shown = -1
+
+    def on_line(number: int) -> None:
+        nonlocal shown
+        if cancelled():
+            raise Cancelled("Stopped. Nothing was added.")
+        percent = min(100, number * 100 // total)
+        if percent != shown:  # at most 101 signals, however long the file
+            shown = percent
+            progress(percent)
+
+    summary = ImportSummary()
+    examples = list(jsonl_examples(Path(path), summary, on_line))
+    return ReadResult(examples, summary)
+
+
+class ImportDialog(QDialog):
+    """Reads ``path`` as soon as it is made, then shows what will be added to ``document``.
+
+    ``state`` is "reading", then "ready" (examples to add), "empty" (none usable) or
+    "unusable" (not a training file). Adding emits ``examplesAdded`` with the new ids.
+    """
+
+    examplesAdded = Signal(list)  # noqa: N815  (new example ids)
+
+    def __init__(
+        self, document: ProjectDocument, path: Path, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.path = Path(path)
+        self.state = "reading"
+        self.read_result: ReadResult | None = None
+        self.added_ids: list[int] = []
+        self._task: Task | None = None
+
+        self.setWindowTitle(self.tr("Import examples"))
+        self.setAccessibleName(self.tr("Import examples"))
+        self.setMinimumWidth(520)
+
+        self.pages = PageStack()
+        self.pages.addWidget(self._reading_page())
+        self.pages.addWidget(self._summary_page())
+
+        self.buttons = QDialogButtonBox()
+        self.add_button = QPushButton(self.tr("Add examples"))
+        self.add_button.setAccessibleName(self.tr("Add the examples to the project"))
+        self.add_button.setDefault(True)
+        self.add_button.clicked.connect(self.add_examples)
+        self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button.hide()  # after addButton, which shows it; offered once reading is done
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAccessibleName(self.tr("Cancel the import"))
+        self.cancel_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.buttons)
+        show_page(self.pages, 0)
+
+        self._start()
+
+    # Pages -----------------------------------------------------------------------------------
+
+    def _reading_page(self) -> QWidget:
+        page = QWidget()
+        self.reading_label = QLabel(
+            self.tr("Reading “{name}”…").format(name=self.path.name), wordWrap=True
+        )
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setAccessibleName(self.tr("Reading progress"))
+        self.progress_bar.hide()  # shown only if reading takes a while
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.reading_label)
+        layout.addWidget(self.progress_bar)
+        layout.addStretch()
+        return page
+
+    def _summary_page(self) -> QWidget:
+        page = QWidget()
+        self.headline = QLabel(wordWrap=True)
+        self.headline.setAccessibleName(self.tr("Import summary"))
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.skipped_list = QListWidget()
+        self.skipped_list.setAccessibleName(self.tr("Skipped lines"))
+        self.skipped_list.setWordWrap(True)
+        self.skipped_list.setAlternatingRowColors(True)
+        self.skipped_list.hide()
+        self.notes_label = QLabel(
+            self.tr("Some details were left out, because training files don’t use them:"),
+            wordWrap=True,
+        )
+        self.notes_list = QListWidget()
+        self.notes_list.setAccessibleName(self.tr("Details left out"))
+        self.notes_list.setWordWrap(True)
+        self.notes_list.hide()
+        self.notes_label.hide()
+        self.where_label = QLabel(wordWrap=True)
+        self.where_label.setAccessibleName(self.tr("Where the examples will go"))
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.skipped_list)
+        layout.addSpacing(6)
+        layout.addWidget(self.notes_label)
+        layout.addWidget(self.notes_list)
+        layout.addSpacing(6)
+        layout.addWidget(self.where_label)
+        layout.addStretch()
+        return page
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        path = self.path
+        self._task = run_in_background(
+            lambda progress, cancelled: read_examples(path, progress, cancelled),
+            on_success=self._read,
+            on_failure=self._failed,
+            on_progress=self.progress_bar.setValue,
+        )
+        QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show_progress)
+
+    @Slot()
+    def _show_progress(self) -> None:
+        if self.state == "reading":
+            self.progress_bar.show()
+
+    @Slot(object)
+    def _read(self, result: ReadResult) -> None:
+        self._task = None
+        if self.state == "cancelled":  # finished just as the writer cancelled
+            return
+        self.read_result = result
+        count = len(result.examples)
+        skipped = result.summary.skipped
+        self.state = "ready" if count else "empty"
+        self.headline.setText(self._headline(count, len(skipped)))
+        self._fill(self.skipped_list, [self._line_text(problem) for problem in skipped])
+        self.skipped_list.setVisible(bool(skipped))
+        notes = self._grouped_notes(result.summary.notes)
+        self._fill(self.notes_list, notes)
+        self.notes_label.setVisible(bool(notes))
+        self.notes_list.setVisible(bool(notes))
+        if count:
+            undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
+                QKeySequence.SequenceFormat.NativeText
+            )
+            self.where_label.setText(
+                self.tr(
+                    "They go at the end of “{title}” and are saved at once. "
+                    "To take them all back, use Undo ({undo})."
+                ).format(title=self.document.title, undo=undo)
+            )
+            self.add_button.setText(self._add_text(count))
+            self.add_button.show()
+            self.add_button.setFocus()
+        else:
+            self.where_label.setText(self.tr("Nothing was added to your project."))
+            self._only_close()
+        show_page(self.pages, 1)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._task = None
+        if self.state == "cancelled":
+            return
+        self.state = "unusable"
+        self.headline.setText(self.tr("This file can’t be imported."))
+        self.skipped_list.hide()
+        self.notes_label.hide()
+        self.notes_list.hide()
+        self.where_label.setText(message + "\n\n" + self.tr("Nothing was added to your project."))
+        self._only_close()
+        show_page(self.pages, 1)
+
+    def _only_close(self) -> None:
+        self.add_button.hide()
+        self.cancel_button.setText(self.tr("Close"))
+        self.cancel_button.setAccessibleName(self.tr("Close"))
+        self.cancel_button.setFocus()
+
+    def _headline(self, count: int, skipped: int) -> str:
+        if count == 0:
+            ready = self.tr("No examples could be read from “{name}”.").format(name=self.path.name)
+        elif count == 1:
+            ready = self.tr("1 example is ready to add.")
+        else:
+            ready = self.tr("{count} examples are ready to add.").format(count=f"{count:,}")
+        if skipped == 0:
+            return ready
+        if skipped == 1:
+            return ready + " " + self.tr("1 line was skipped:")
+        return ready + " " + self.tr("{count} lines were skipped:").format(count=f"{skipped:,}")
+
+    def _add_text(self, count: int) -> str:
+        if count == 1:
+            return self.tr("Add 1 example")
+        return self.tr("Add {count} examples").format(count=f"{count:,}")
+
+    def _fill(self, widget: QListWidget, lines: list[str]) -> None:
+        widget.clear()
+        widget.addItems(lines[:LISTED_LINES])
+        if len(lines) > LISTED_LINES:
+            widget.addItem(
+                self.tr("…and {count} more.").format(count=f"{len(lines) - LISTED_LINES:,}")
+            )
+        self._fit_list(widget)
+
+    def _fit_list(self, widget: QListWidget) -> None:
+        """As tall as its first VISIBLE_ROWS lines wrapped at the list's width; more scroll."""
+        width = widget.viewport().width() if widget.isVisible() else 0
+        if width < 100:
+            width = self.width() - 60
+        metrics = widget.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        height = 0
+        for row in range(min(widget.count(), VISIBLE_ROWS)):
+            text = widget.item(row).text()
+            height += metrics.boundingRect(0, 0, width - 8, 100_000, flags, text).height() + 2
+        widget.setFixedHeight(max(height, metrics.height()) + 2 * widget.frameWidth() + 10)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        for widget in (self.skipped_list, self.notes_list):
+            if widget.count():
+                self._fit_list(widget)
+
+    def _line_text(self, problem: Problem) -> str:
+        """A skipped line as the list shows it: the problem's message, which names its line."""
+        if problem.line is not None and not problem.message.startswith(f"Line {problem.line}"):
+            return self.tr("Line {line}: {reason}").format(
+                line=problem.line, reason=problem.message
+            )
+        return problem.message
+
+    def _grouped_notes(self, notes: list[str]) -> list[str]:
+        """Notes that say the same thing about many lines, said once with the lines listed."""
+        lines_by_reason: dict[str, list[str]] = {}
+        for note in notes:
+            match = _NOTE.match(note)
+            if match is None:
+                lines_by_reason.setdefault(note, [])
+                continue
+            lines_by_reason.setdefault(match.group(2), []).append(match.group(1))
+        grouped = []
+        for reason, lines in lines_by_reason.items():
+            if not lines:
+                grouped.append(reason)
+            elif len(lines) == 1:
+                grouped.append(
+                    self.tr("Line {line}: {reason}").format(line=lines[0], reason=reason)
+                )
+            elif len(lines) <= 5:
+                grouped.append(
+                    self.tr("Lines {lines} and {last}: {reason}").format(
+                        lines=", ".join(lines[:-1]), last=lines[-1], reason=reason
+                    )
+                )
+            else:
+                grouped.append(
+                    self.tr("Lines {lines} and {more} more: {reason}").format(
+                        lines=", ".join(lines[:3]), more=f"{len(lines) - 3:,}", reason=reason
+                    )
+                )
+        return grouped
+
+    # Adding ----------------------------------------------------------------------------------
+
+    @Slot()
+    def add_examples(self) -> None:
+        """Add every example read, as one undo step, and close."""
+        if self.read_result is None or not self.read_result.examples:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.added_ids = self.document.import_examples(self.read_result.examples)
+        except FineAuthorError as problem:  # the document reports write failures itself
+            self.where_label.setText(str(problem))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.state = "added"
+        self.examplesAdded.emit(self.added_ids)
+        self.accept()
+
+    # Leaving ---------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Cancel: stop reading if it is still going; nothing is added."""
+        if self._task is not None:
+            self.state = "cancelled"
+            self._task.cancel()
+            self._task = None
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._task is not None:
+            self.state = "cancelled"
+            self._task.cancel()
+            self._task = None
+        super().closeEvent(event)
+
+
+class PageStack(QWidget):
+    """Pages one at a time, like QStackedWidget, but sized by the page shown only (hidden
+    pages take no room, so a short result does not sit in a tall window)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._pages: list[QWidget] = []
+        self._current = -1
+
+    def addWidget(self, page: QWidget) -> int:  # noqa: N802  (QStackedWidget's name)
+        self._pages.append(page)
+        self._layout.addWidget(page)
+        page.setVisible(len(self._pages) == 1)
+        self._current = max(self._current, 0)
+        return len(self._pages) - 1
+
+    def currentIndex(self) -> int:  # noqa: N802
+        return self._current
+
+    def setCurrentIndex(self, index: int) -> None:  # noqa: N802
+        self._current = index
+        for number, page in enumerate(self._pages):
+            page.setVisible(number == index)
+
+
+def show_page(pages: PageStack, index: int) -> None:
+    """Show one page and fit the window to it."""
+    pages.setCurrentIndex(index)
+    window = pages.window()
+    layout = window.layout()
+    if layout is not None:
+        layout.invalidate()
+        layout.activate()
+    window.adjustSize()
+    if layout is not None and layout.hasHeightForWidth():  # wrapped text: fit its real width
+        window.resize(window.width(), layout.totalHeightForWidth(window.width()))
