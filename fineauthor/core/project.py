@@ -631,6 +631,21 @@ class Project:
             example_id = self._insert(connection, example, position, _now())
             return self._fetch(connection, example_id)
 
+    def insert_examples(self, index: int, examples: Sequence[Example]) -> list[Example]:
+        """Store ``examples`` together at ``index`` in one transaction and return them as
+        stored (ids and times kept where free, as in :meth:`add_example`)."""
+        with self._writing() as connection:
+            count = connection.execute("SELECT count(*) FROM examples").fetchone()[0]
+            if not 0 <= index <= count:
+                raise IndexError(f"index {index} is outside 0..{count}")
+            self._make_room(connection, index, len(examples))
+            now = _now()
+            ids = [
+                self._insert(connection, example, index + offset, now)
+                for offset, example in enumerate(examples)
+            ]
+            return [self._fetch(connection, example_id) for example_id in ids]
+
     def add_examples(
         self,
         examples: Iterable[Example],
@@ -717,11 +732,11 @@ class Project:
         )
         connection.execute("UPDATE examples SET position = -1 - position WHERE position < 0")
 
-    def _make_room(self, connection: sqlite3.Connection, position: int) -> None:
+    def _make_room(self, connection: sqlite3.Connection, position: int, count: int = 1) -> None:
         rows = connection.execute(
             "SELECT id, position FROM examples WHERE position >= ?", (position,)
         ).fetchall()
-        self._set_positions(connection, [(i, p + 1) for i, p in rows])
+        self._set_positions(connection, [(i, p + count) for i, p in rows])
 
     def _touch(self, connection: sqlite3.Connection, example_id: int) -> None:
         connection.execute("UPDATE examples SET modified = ? WHERE id = ?", (_now(), example_id))

@@ -714,3 +714,16 @@ def test_stream_examples_reads_in_chunks_and_lets_edits_through(filled: Project)
     rest = list(stream)
     assert [first, *rest][-1].note == "edited while streaming"
     assert len(rest) == 4
+
+
+def test_insert_examples_places_a_block_in_one_step(filled: Project) -> None:
+    before = filled.example_ids()
+    stored = filled.insert_examples(2, [chat("x1", "y1"), chat("x2", "y2")])
+    assert [e.prompt for e in stored] == ["x1", "x2"]
+    ids = filled.example_ids()
+    assert ids == [*before[:2], stored[0].id, stored[1].id, *before[2:]]
+    removed = filled.delete_examples([e.id for e in stored])
+    again = filled.insert_examples(2, [example for _, example in removed])
+    assert [e.id for e in again] == [e.id for e in stored]  # undo keeps the same ids
+    with pytest.raises(IndexError):
+        filled.insert_examples(99, [chat("a", "b")])
