@@ -8,6 +8,7 @@ widgets: the document tells the views what changed.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
@@ -23,30 +24,38 @@ TYPING_MERGE_SECONDS = 1.5
 _TYPING_ID = 1
 
 
+def runs(placed: Sequence[tuple[int, Example]]) -> list[tuple[int, list[Example]]]:
+    """(index, example) pairs grouped into runs of neighbouring indexes, in index order, as
+    (first index, examples)."""
+    found: list[tuple[int, list[Example]]] = []
+    for index, example in sorted(placed, key=lambda item: item[0]):
+        if found and found[-1][0] + len(found[-1][1]) == index:
+            found[-1][1].append(example)
+        else:
+            found.append((index, [example]))
+    return found
+
+
 class AddExamples(QUndoCommand):
-    """New examples at given places (a new blank one, duplicates, or pasted ones)."""
+    """New examples together at one place: a blank one, duplicates, or an import."""
 
     def __init__(
-        self,
-        document: ProjectDocument,
-        placed: list[tuple[int, Example]],
-        text: str,
+        self, document: ProjectDocument, index: int, examples: list[Example], text: str
     ) -> None:
         super().__init__(text)
         self._document = document
-        self._placed = placed  # (index, example); ids are filled in by the first redo
+        self._index = index
+        self._examples = examples  # ids are filled in by the first redo
         self.ids: list[int] = []
 
     def redo(self) -> None:
-        placed = []
-        for index, example in self._placed:
-            stored = self._document.insert_stored(index, example)
-            placed.append((index, stored))
-        self._placed = placed  # keep the ids so a redo after undo restores the same examples
-        self.ids = [example.id for _, example in placed]  # type: ignore[misc]
+        stored = self._document.insert_stored(self._index, self._examples)
+        if stored:
+            self._examples = stored  # a redo after an undo restores the same examples
+            self.ids = [example.id for example in stored]  # type: ignore[misc]
 
     def undo(self) -> None:
-        self._document.remove_stored([example.id for _, example in self._placed])  # type: ignore[misc]
+        self._document.remove_stored(self.ids)
 
 
 class DeleteExamples(QUndoCommand):
@@ -60,8 +69,9 @@ class DeleteExamples(QUndoCommand):
         self._removed = self._document.remove_stored(self._ids)
 
     def undo(self) -> None:
-        for index, example in sorted(self._removed, key=lambda item: item[0]):
-            self._document.insert_stored(index, example)
+        # In index order, each run back where it was: the earlier runs are already in place.
+        for index, examples in runs(self._removed):
+            self._document.insert_stored(index, examples)
 
 
 class MoveExample(QUndoCommand):

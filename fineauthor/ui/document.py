@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoStack
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.example import Example, Message
 from fineauthor.core.project import Project, ProjectSettings
-from fineauthor.core.summary import ExampleSummary
+from fineauthor.core.summary import ExampleSummary, summarize
 from fineauthor.ui import commands
 
 _CACHED_EXAMPLES = 64  # whole examples kept in memory; the rest stay on disk until shown
@@ -29,8 +29,8 @@ _CACHED_EXAMPLES = 64  # whole examples kept in memory; the rest stay on disk un
 class ProjectDocument(QObject):
     """One open project. Indexes are positions in the project's order, ids are stable."""
 
-    exampleInserted = Signal(int, int)  # noqa: N815  (index, example id)
-    exampleRemoved = Signal(int, int)  # noqa: N815  (index, example id)
+    examplesInserted = Signal(int, int)  # noqa: N815  (first index, how many)
+    examplesRemoved = Signal(int, list)  # noqa: N815  (first index, ids of a run that was there)
     exampleMoved = Signal(int, int)  # noqa: N815  (old index, new index)
     exampleChanged = Signal(int)  # noqa: N815  (example id)
     settingsChanged = Signal()  # noqa: N815
@@ -117,7 +117,7 @@ class ProjectDocument(QObject):
         """Add ``example`` (blank by default) at ``index`` (the end by default); its new id."""
         where = self.count() if index is None else index
         command = commands.AddExamples(
-            self, [(where, example or self.new_example())], self.tr("Add example")
+            self, where, [example or self.new_example()], self.tr("Add example")
         )
         self.undo_stack.push(command)
         return command.ids[0] if command.ids else None
@@ -128,12 +128,9 @@ class ProjectDocument(QObject):
             return []
         ordered = sorted(example_ids, key=self.index_of)
         after = self.index_of(ordered[-1]) + 1
-        placed = [
-            (after + n, replace(self.example(i), id=None, created=None, modified=None))
-            for n, i in enumerate(ordered)
-        ]
-        text = self.tr("Duplicate example") if len(placed) == 1 else self.tr("Duplicate examples")
-        command = commands.AddExamples(self, placed, text)
+        copies = [replace(self.example(i), id=None, created=None, modified=None) for i in ordered]
+        text = self.tr("Duplicate example") if len(copies) == 1 else self.tr("Duplicate examples")
+        command = commands.AddExamples(self, after, copies, text)
         self.undo_stack.push(command)
         return command.ids
 
@@ -141,13 +138,11 @@ class ProjectDocument(QObject):
         """Add ``examples`` at the end as one undo step ("Import 34 examples"); their new ids."""
         if not examples:
             return []
-        start = self.count()
-        placed = [(start + n, example) for n, example in enumerate(examples)]
-        if len(placed) == 1:
+        if len(examples) == 1:
             text = self.tr("Import 1 example")
         else:
-            text = self.tr("Import {count} examples").format(count=f"{len(placed):,}")
-        command = commands.AddExamples(self, placed, text)
+            text = self.tr("Import {count} examples").format(count=f"{len(examples):,}")
+        command = commands.AddExamples(self, self.count(), list(examples), text)
         self.undo_stack.push(command)
         return command.ids
 
@@ -235,30 +230,35 @@ class ProjectDocument(QObject):
         self.saved.emit()
         self.datasetChanged.emit()
 
-    def insert_stored(self, index: int, example: Example) -> Example:
+    def insert_stored(self, index: int, examples: Sequence[Example]) -> list[Example]:
+        """Store a block of examples at ``index`` in one transaction; them, as stored."""
         with self._writing():
-            stored = self.project.add_example(example, index=index)
-            assert stored.id is not None
-            self._ids.insert(index, stored.id)
+            stored = self.project.insert_examples(index, examples)
+            self._ids[index:index] = [example.id for example in stored]  # type: ignore[misc]
             self._positions = None
-            self._summaries[stored.id] = self.project.summary(stored.id)
-            self._remember(stored)
-            self.exampleInserted.emit(index, stored.id)
+            for example in stored:
+                self._summaries[example.id] = summarize(example)  # type: ignore[index]
+            for example in stored[-_CACHED_EXAMPLES:]:
+                self._remember(example)
+            self.examplesInserted.emit(index, len(stored))
             return stored
-        return example  # only when the write failed; the views have reloaded
+        return []  # only when the write failed; the views have reloaded
 
     def remove_stored(self, example_ids: Sequence[int]) -> list[tuple[int, Example]]:
+        """Delete examples in one transaction; returns (old index, example) pairs for undo."""
         removed: list[tuple[int, Example]] = []
         with self._writing():
             removed = self.project.delete_examples(example_ids)
-            for index, example in sorted(removed, key=lambda item: -item[0]):
-                assert example.id is not None
-                del self._ids[index]
+            # Each run of neighbouring rows is announced once, the last run first, so the
+            # indexes of the runs still to come stay right.
+            for start, run in reversed(commands.runs(removed)):
+                del self._ids[start : start + len(run)]
                 self._positions = None
-                self.exampleRemoved.emit(index, example.id)
+                self.examplesRemoved.emit(start, [example.id for example in run])
                 # Only now: until its row is gone, a view may still ask about it.
-                self._summaries.pop(example.id, None)
-                self._examples.pop(example.id, None)
+                for example in run:
+                    self._summaries.pop(example.id, None)  # type: ignore[arg-type]
+                    self._examples.pop(example.id, None)  # type: ignore[arg-type]
         return removed
 
     def move_stored(self, example_id: int, new_index: int) -> None:
@@ -289,7 +289,7 @@ class ProjectDocument(QObject):
     def _changed(self, example: Example) -> None:
         assert example.id is not None
         self._remember(example)
-        self._summaries[example.id] = self.project.summary(example.id)
+        self._summaries[example.id] = summarize(example)
         self.exampleChanged.emit(example.id)
 
     def close(self) -> None:

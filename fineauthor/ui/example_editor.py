@@ -339,7 +339,7 @@ class ExampleEditor(QWidget):
         self._stack.setCurrentWidget(self._empty)
 
         document.exampleChanged.connect(self._example_changed)
-        document.exampleRemoved.connect(self._example_removed)
+        document.examplesRemoved.connect(self._examples_removed)
         document.settingsChanged.connect(self._settings_changed)
         document.reset.connect(self._document_reset)
 
@@ -771,8 +771,8 @@ class ExampleEditor(QWidget):
             return
         self._apply(example, reload=False)
 
-    def _example_removed(self, _index: int, example_id: int) -> None:
-        if example_id == self._id:
+    def _examples_removed(self, _first: int, ids: list[int]) -> None:
+        if self._id in ids:
             self.show_example(None)
 
     def _settings_changed(self) -> None:

@@ -47,8 +47,8 @@ class ExampleListModel(QAbstractListModel):
         self._document = document
         self._ids = list(document.ids())
         self._statuses: dict[int, tuple[str, str]] = {}  # id → (status, first message)
-        document.exampleInserted.connect(self._inserted)
-        document.exampleRemoved.connect(self._removed)
+        document.examplesInserted.connect(self._inserted)
+        document.examplesRemoved.connect(self._removed)
         document.exampleMoved.connect(self._moved)
         document.exampleChanged.connect(self._changed)
         document.settingsChanged.connect(self._everything_changed)
@@ -141,18 +141,19 @@ class ExampleListModel(QAbstractListModel):
 
     # Following the document -----------------------------------------------------------------
 
-    def _inserted(self, index: int, example_id: int) -> None:
-        self.beginInsertRows(QModelIndex(), index, index)
-        self._ids.insert(index, example_id)
+    def _inserted(self, first: int, count: int) -> None:
+        self.beginInsertRows(QModelIndex(), first, first + count - 1)
+        self._ids[first:first] = self._document.ids()[first : first + count]
         self.endInsertRows()
-        self._renumber(index)
+        self._renumber(first)
 
-    def _removed(self, index: int, example_id: int) -> None:
-        self.beginRemoveRows(QModelIndex(), index, index)
-        del self._ids[index]
-        self._statuses.pop(example_id, None)
+    def _removed(self, first: int, ids: list[int]) -> None:
+        self.beginRemoveRows(QModelIndex(), first, first + len(ids) - 1)
+        del self._ids[first : first + len(ids)]
+        for example_id in ids:
+            self._statuses.pop(example_id, None)
         self.endRemoveRows()
-        self._renumber(index)
+        self._renumber(first)
 
     def _moved(self, old: int, new: int) -> None:
         # Qt's destination is the row *before which* it lands, counted before the move.

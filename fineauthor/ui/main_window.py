@@ -1,4 +1,5 @@
-"""The main window: native menus, the start page or the open project, and a status bar."""
+"""The main window: native menus and a toolbar, the start page or the open project, and a status
+bar that always says whether everything is saved."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, QTime, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -19,109 +20,281 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
+    QStyle,
+    QToolBar,
     QWidget,
 )
 
 from fineauthor import __version__
-from fineauthor.core.errors import ProjectError
+from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.project_schema import SUFFIX
 from fineauthor.core.settings import folders, load_settings
-from fineauthor.ui.project_page import ProjectPage
-from fineauthor.ui.start_page import StartPage, remember_recent_project
+from fineauthor.ui.start_page import StartPage, recent_projects, remember_recent_project
 
 if TYPE_CHECKING:
     from fineauthor.core.project import Project
+    from fineauthor.ui.document import ProjectDocument
+    from fineauthor.ui.project_view import ProjectView
 
-PROJECT_SUFFIX = SUFFIX  # "*.fineauthor"
+PROJECT_SUFFIX = SUFFIX  # ".fineauthor"
+DATASET_SUFFIXES = (".jsonl",)
 
 
 class MainWindow(QMainWindow):
-    """Shows the start page when no project is open, the project page when one is."""
+    """Shows the start page when no project is open, the project's three panes when one is."""
 
     # Emitted once, the first time the window is shown (``--exit-when-ready`` waits for it).
     first_shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.project: Project | None = None
+        self.document: ProjectDocument | None = None
+        self.view: ProjectView | None = None
         self._was_shown = False
 
         self.start_page = StartPage()
         self.start_page.new_requested.connect(self.choose_new_project)
         self.start_page.open_requested.connect(self.choose_project)
+        self.start_page.sample_requested.connect(self.open_sample_project)
         self.start_page.recent_chosen.connect(self.open_project)
-        self.project_page = ProjectPage()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
-        self.pages.addWidget(self.project_page)
         self.setCentralWidget(self.pages)
 
         # Saving is automatic, so the status bar says so instead of nagging about saving.
-        self.saved_label = QLabel(self.tr("All changes saved"))
+        self.saved_label = QLabel()
         self.saved_label.setAccessibleName(self.tr("Save status"))
         self.saved_label.setToolTip(
             self.tr("FineAuthor saves every change to your project the moment you make it.")
         )
         self.statusBar().addPermanentWidget(self.saved_label)
 
+        self._create_actions()
         self._create_menus()
+        self._create_toolbar()
         self.setAcceptDrops(True)
-        self.resize(960, 680)
+        self.resize(1280, 800)
         self._show_start_page()
 
-    def _create_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+    @property
+    def project(self) -> Project | None:
+        return self.document.project if self.document is not None else None
 
-        self.new_action = QAction(self.tr("&New Project…"), self)
-        self.new_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_action.setStatusTip(self.tr("Start a new, empty project"))
-        self.new_action.triggered.connect(self.choose_new_project)
-        file_menu.addAction(self.new_action)
+    # Actions, menus, toolbar ----------------------------------------------------------------
 
-        self.open_action = QAction(self.tr("&Open…"), self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.setStatusTip(self.tr("Open a FineAuthor project"))
-        self.open_action.triggered.connect(self.choose_project)
-        file_menu.addAction(self.open_action)
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        *,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+        icon: QStyle.StandardPixmap | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        return action
 
-        self.save_action = QAction(self.tr("&Save"), self)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_action.setStatusTip(self.tr("Everything is saved as you go"))
+    def _create_actions(self) -> None:
+        key, icon = QKeySequence.StandardKey, QStyle.StandardPixmap
+        self.new_action = self._action(
+            self.tr("&New Project…"),
+            self.choose_new_project,
+            shortcut=key.New,
+            tip=self.tr("Start a new, empty project"),
+            icon=icon.SP_FileIcon,
+        )
+        self.open_action = self._action(
+            self.tr("&Open…"),
+            self.choose_project,
+            shortcut=key.Open,
+            tip=self.tr("Open a FineAuthor project"),
+            icon=icon.SP_DialogOpenButton,
+        )
+        self.import_action = self._action(
+            self.tr("&Import Examples…"),
+            self.choose_import,
+            shortcut="Ctrl+I",
+            tip=self.tr("Add examples from a training file (.jsonl) to this project"),
+        )
+        self.export_action = self._action(
+            self.tr("&Export for Training…"),
+            self.show_export,
+            shortcut="Ctrl+E",
+            tip=self.tr("Write the examples as a file a training service accepts"),
+        )
         # Writers press Ctrl+S by habit; answer it with reassurance, since nothing is pending.
-        self.save_action.triggered.connect(self._confirm_saved)
-        file_menu.addAction(self.save_action)
-
-        self.close_action = QAction(self.tr("&Close Project"), self)
-        self.close_action.setShortcut(QKeySequence.StandardKey.Close)
-        self.close_action.setStatusTip(self.tr("Close this project and go back to the start"))
-        self.close_action.triggered.connect(self.close_project)
-        file_menu.addAction(self.close_action)
-
-        file_menu.addSeparator()
-        self.quit_action = QAction(self.tr("&Quit"), self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.save_action = self._action(
+            self.tr("&Save"),
+            self._confirm_saved,
+            shortcut=key.Save,
+            tip=self.tr("Everything is saved as you go"),
+        )
+        self.close_action = self._action(
+            self.tr("&Close Project"),
+            self.close_project,
+            shortcut=key.Close,
+            tip=self.tr("Close this project and go back to the start"),
+        )
+        self.settings_action = self._action(
+            self.tr("Se&ttings…"),
+            self.show_settings,
+            shortcut=key.Preferences,
+            tip=self.tr("Fonts, theme and where projects are saved"),
+        )
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.quit_action = self._action(
+            self.tr("&Quit"), self.close, shortcut=key.Quit, tip=self.tr("Close FineAuthor")
+        )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.setStatusTip(self.tr("Close FineAuthor"))
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self.about_action = QAction(self.tr("&About FineAuthor"), self)
+        # Undo and Redo follow whichever project is open (see _show_project).
+        self.undo_action = self._action(
+            self.tr("&Undo"), self._undo, shortcut=key.Undo, icon=icon.SP_ArrowBack
+        )
+        self.redo_action = self._action(self.tr("&Redo"), self._redo, icon=icon.SP_ArrowForward)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(key.Redo)])
+        self.find_action = self._action(
+            self.tr("&Find…"),
+            self._find,
+            shortcut=key.Find,
+            tip=self.tr("Search the examples' prompts and notes"),
+        )
+        self.add_action = self._action(
+            self.tr("&Add Example"),
+            self._add_example,
+            shortcut="Ctrl+Return",
+            tip=self.tr("Add a new, empty example"),
+            icon=icon.SP_FileDialogNewFolder,
+        )
+        self.duplicate_action = self._action(
+            self.tr("D&uplicate"),
+            self._duplicate,
+            shortcut="Ctrl+D",
+            tip=self.tr("Copy the chosen examples"),
+        )
+        self.delete_action = self._action(
+            self.tr("&Delete Example"),
+            self._delete,
+            shortcut=key.Delete,
+            tip=self.tr("Delete the chosen examples (Undo brings them back)"),
+            icon=icon.SP_TrashIcon,
+        )
+        # Delete is also a key for text: it deletes examples only while the list has focus.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.zoom_in_action = self._action(self.tr("Zoom &In"), self._zoom_in, shortcut=key.ZoomIn)
+        self.zoom_in_action.setShortcuts([QKeySequence(key.ZoomIn), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = self._action(
+            self.tr("Zoom &Out"), self._zoom_out, shortcut=key.ZoomOut
+        )
+        self.zoom_reset_action = self._action(
+            self.tr("&Actual Size"), self._zoom_reset, shortcut="Ctrl+0"
+        )
+        self.report_action = self._action(
+            self.tr("Check &Report"),
+            self._toggle_report,
+            shortcut="Ctrl+R",
+            tip=self.tr("Show or hide the check report"),
+        )
+        self.report_action.setCheckable(True)
+        self.report_action.setChecked(True)
+
+        self.what_action = self._action(
+            self.tr("&What Is a Fine-Tune?"), self.show_what_is_a_fine_tune
+        )
+        self.shortcuts_action = self._action(self.tr("&Keyboard Shortcuts"), self.show_shortcuts)
+        self.about_action = self._action(self.tr("&About FineAuthor"), self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(self.show_about)
+
+        self.project_actions = [
+            self.import_action,
+            self.export_action,
+            self.save_action,
+            self.close_action,
+            self.find_action,
+            self.add_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.zoom_reset_action,
+            self.report_action,
+        ]
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = QMenu(self.tr("Open &Recent"), self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.close_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.settings_action, self.quit_action])
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.add_action, self.duplicate_action, self.delete_action])
+
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.report_action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addActions([self.what_action, self.shortcuts_action])
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
+
+    def _create_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("Main toolbar"), self)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        toolbar.addActions([self.add_action, self.duplicate_action, self.delete_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.import_action, self.export_action, self.report_action])
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = recent_projects()
+        for path in paths:
+            action = self.recent_menu.addAction(path.stem)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        if not paths:
+            empty = self.recent_menu.addAction(self.tr("No recent projects"))
+            empty.setEnabled(False)
 
     # Opening and closing -------------------------------------------------------------------
 
     @Slot()
     def choose_new_project(self) -> None:
         """Ask where to keep a new project, then create and open it."""
-        folder = _projects_folder()
-        suggested = folder / (self.tr("My novel") + PROJECT_SUFFIX)
+        suggested = _projects_folder() / (self.tr("My novel") + PROJECT_SUFFIX)
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Start a new project"), str(suggested), self._file_filter()
+            self, self.tr("Start a new project"), str(suggested), self._project_filter()
         )
         if path:
             self.create_project(Path(path))
@@ -131,12 +304,12 @@ class MainWindow(QMainWindow):
         """Ask which project to open, then open it."""
         folder = self.project.path.parent if self.project is not None else _projects_folder()
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a project"), str(folder), self._file_filter()
+            self, self.tr("Open a project"), str(folder), self._project_filter()
         )
         if path:
             self.open_project(Path(path))
 
-    def _file_filter(self) -> str:
+    def _project_filter(self) -> str:
         return self.tr("FineAuthor projects (*{suffix});;All files (*)").format(
             suffix=PROJECT_SUFFIX
         )
@@ -150,7 +323,7 @@ class MainWindow(QMainWindow):
             path = path.with_name(path.name + PROJECT_SUFFIX)
         try:
             project = Project.create(path, title=path.stem)
-        except ProjectError as error:
+        except FineAuthorError as error:
             self.show_problem(self.tr("The project could not be created."), str(error))
             return False
         self._show_project(project)
@@ -170,36 +343,68 @@ class MainWindow(QMainWindow):
             return True  # already open: opening it twice would only confuse
         try:
             project = Project.open(path)
-        except ProjectError as error:
+        except FineAuthorError as error:
             self.show_problem(self.tr("That project could not be opened."), str(error))
             return False
         self._show_project(project)
         return True
 
-    def _show_project(self, project: Project) -> None:
+    @Slot()
+    def open_sample_project(self) -> bool:
+        """Open the sample project, making it first from the shipped examples if needed."""
+        from fineauthor.ui.sample_project import sample_project_path
+
         try:
-            self.project_page.show_project(project)
+            path = sample_project_path(_projects_folder())
+        except FineAuthorError as error:
+            self.show_problem(self.tr("The sample project could not be made."), str(error))
+            return False
+        return self.open_project(path)
+
+    def _show_project(self, project: Project) -> None:
+        from fineauthor.ui.document import ProjectDocument
+        from fineauthor.ui.project_view import ProjectView
+
+        try:
+            document = ProjectDocument(project)
+            view = ProjectView(document)
         except BaseException:
             project.close()
             raise
-        if self.project is not None:
-            self.project.close()
-        self.project = project
+        self._close_current()
+        self.document, self.view = document, view
+        document.saved.connect(self._show_saved)
+        document.writeFailed.connect(self._write_failed)
+        document.undo_stack.canUndoChanged.connect(self._update_actions)
+        document.undo_stack.canRedoChanged.connect(self._update_actions)
+        view.examples.addAction(self.delete_action)  # where its shortcut works
+        self.pages.addWidget(view)
+        self.pages.setCurrentWidget(view)
         remember_recent_project(project.path)
         self.start_page.show_message("")
-        self.pages.setCurrentWidget(self.project_page)
-        title = project.settings.title or project.path.stem
-        self.setWindowTitle(self.tr("{title} — FineAuthor").format(title=title))
+        self.setWindowTitle(self.tr("{title} — FineAuthor").format(title=document.title))
         self.setWindowFilePath(str(project.path))
+        self.saved_label.setText(self.tr("All changes saved"))
         self._update_actions()
 
+    def _close_current(self) -> None:
+        if self.view is not None:
+            self.view.shutdown()
+            self.pages.removeWidget(self.view)
+            self.view.deleteLater()
+            self.view = None
+        if self.document is not None:
+            self.document.close()
+            self.document.deleteLater()
+            self.document = None
+
     def show_problem(self, summary: str, message: str) -> None:
-        """Tell the writer why a project did not open, where they will see it.
+        """Tell the writer why something did not work, where they will see it.
 
         On the start page the reason appears in the page itself; over an open project, in a
         message box, so the project they were working on stays in view.
         """
-        if self.project is None:
+        if self.document is None:
             self.start_page.show_message(message)
             return
         box = QMessageBox(
@@ -216,10 +421,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def close_project(self) -> None:
         """Close the open project and go back to the start page."""
-        if self.project is not None:
-            self.project.close()
-            self.project = None
-        self.project_page.clear()
+        self._close_current()
         self._show_start_page()
 
     def _show_start_page(self) -> None:
@@ -230,10 +432,37 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        is_open = self.project is not None
-        self.close_action.setEnabled(is_open)
-        self.save_action.setEnabled(is_open)
+        is_open = self.document is not None
+        for action in self.project_actions:
+            action.setEnabled(is_open)
+        stack = self.document.undo_stack if is_open else None
+        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
+        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
+        self.undo_action.setText(
+            self.tr("&Undo {what}").format(what=stack.undoText())
+            if stack and stack.canUndo()
+            else self.tr("&Undo")
+        )
+        self.redo_action.setText(
+            self.tr("&Redo {what}").format(what=stack.redoText())
+            if stack and stack.canRedo()
+            else self.tr("&Redo")
+        )
         self.saved_label.setVisible(is_open)
+        self.toolbar.setVisible(is_open)
+
+    # Saving is automatic: the status bar says so --------------------------------------------
+
+    @Slot()
+    def _show_saved(self) -> None:
+        time = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+        self.saved_label.setText(self.tr("All changes saved ({time})").format(time=time))
+        self._update_actions()
+
+    @Slot(str)
+    def _write_failed(self, message: str) -> None:
+        self.saved_label.setText(self.tr("Your last change could not be saved"))
+        self.show_problem(self.tr("Your last change could not be saved."), message)
 
     @Slot()
     def _confirm_saved(self) -> None:
@@ -242,7 +471,113 @@ class MainWindow(QMainWindow):
             5000,
         )
 
-    # Help ----------------------------------------------------------------------------------
+    # Editing --------------------------------------------------------------------------------
+
+    def _undo(self) -> None:
+        if self.document is not None:
+            self.document.undo_stack.undo()
+
+    def _redo(self) -> None:
+        if self.document is not None:
+            self.document.undo_stack.redo()
+
+    def _find(self) -> None:
+        if self.view is not None:
+            self.view.examples.search.setFocus()
+            self.view.examples.search.selectAll()
+
+    def _add_example(self) -> None:
+        if self.view is not None:
+            self.view.examples.add_example()
+            self.view.editor.focus_response()
+
+    def _duplicate(self) -> None:
+        if self.view is not None:
+            self.view.examples.duplicate_selected()
+
+    def _delete(self) -> None:
+        if self.view is not None:
+            self.view.examples.delete_selected()
+
+    def _zoom_in(self) -> None:
+        if self.view is not None:
+            self.view.editor.zoom_in()
+
+    def _zoom_out(self) -> None:
+        if self.view is not None:
+            self.view.editor.zoom_out()
+
+    def _zoom_reset(self) -> None:
+        if self.view is not None:
+            self.view.editor.zoom_reset()
+
+    def _toggle_report(self, shown: bool) -> None:
+        if self.view is not None:
+            self.view.report.setVisible(shown)
+
+    # Import, export, settings, help ---------------------------------------------------------
+
+    @Slot()
+    def choose_import(self) -> None:
+        folder = self.project.path.parent if self.project is not None else _projects_folder()
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Import examples"),
+            str(folder),
+            self.tr("Training files (*.jsonl);;All files (*)"),
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        """Add a training file's examples to the open project, after showing what will come."""
+        if self.document is None:
+            return
+        from fineauthor.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.document, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def show_export(self) -> None:
+        if self.document is None:
+            return
+        from fineauthor.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.document, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def show_settings(self) -> None:
+        from fineauthor.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self)
+        dialog.settingsApplied.connect(self.apply_settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def apply_settings(self, values: dict) -> None:
+        from fineauthor.ui.theme import apply_theme
+
+        apply_theme(str(values.get("theme", "system")))
+        if self.view is not None:
+            self.view.editor.set_editor_font(
+                str(values.get("editor_font_family", "")), int(values.get("editor_font_size", 13))
+            )
+
+    @Slot()
+    def show_what_is_a_fine_tune(self) -> None:
+        from fineauthor.ui.help_texts import show_what_is_a_fine_tune
+
+        show_what_is_a_fine_tune(self)
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        from fineauthor.ui.help_texts import show_keyboard_shortcuts
+
+        show_keyboard_shortcuts(self)
 
     def about_text(self) -> str:
         """The About box's text, with the version."""
@@ -267,20 +602,27 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Nothing to ask: every change is already in the project file.
-        if self.project is not None:
-            self.project.close()
-            self.project = None
+        self._close_current()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if _dropped_project(event) is not None:
+        if _dropped_file(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        path = _dropped_project(event)
-        if path is not None:
-            event.acceptProposedAction()
+        path = _dropped_file(event)
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if path.suffix == PROJECT_SUFFIX:
             self.open_project(path)
+        elif self.document is not None:
+            self.import_file(path)
+        else:
+            # No project to add to: make one beside the file, named after it, then import.
+            target = _free_path(path.with_suffix(PROJECT_SUFFIX))
+            if self.create_project(target):
+                self.import_file(path)
 
 
 def _projects_folder() -> Path:
@@ -299,10 +641,19 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _dropped_project(event: QDragEnterEvent | QDropEvent) -> Path | None:
+def _free_path(path: Path) -> Path:
+    """``path``, or ``name 2.ext``, ``name 3.ext``… if it is taken."""
+    candidate, number = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} {number}{path.suffix}")
+        number += 1
+    return candidate
+
+
+def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
     urls = event.mimeData().urls()
     if len(urls) == 1 and urls[0].isLocalFile():
         path = Path(urls[0].toLocalFile())
-        if path.suffix == PROJECT_SUFFIX:
+        if path.suffix in (PROJECT_SUFFIX, *DATASET_SUFFIXES):
             return path
     return None

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fineauthor import __version__
@@ -22,15 +22,6 @@ from fineauthor.core.settings import folders, load_settings
 from fineauthor.ui import error_dialog
 from fineauthor.ui.app import DESKTOP_FILE_NAME, create_application
 from fineauthor.ui.main_window import MainWindow
-from fineauthor.ui.project_page import (
-    COLUMN_COUNT,
-    COLUMN_NOTE,
-    COLUMN_NUMBER,
-    COLUMN_PROMPT,
-    COLUMN_RESPONSE_WORDS,
-    EXAMPLE_ID_ROLE,
-    ExamplesModel,
-)
 from fineauthor.ui.start_page import recent_projects, remember_recent_project
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -92,14 +83,42 @@ def test_start_page_shows_when_no_project_is_open(window: MainWindow) -> None:
     assert not window.saved_label.isVisible()  # nothing to save without a project
 
 
-def test_menus_offer_only_what_works(window: MainWindow) -> None:
+def test_menus_follow_the_platform_conventions(window: MainWindow) -> None:
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
-    assert list(menus) == ["&File", "&Help"]
-    file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
-    assert file_items == ["&New Project…", "&Open…", "&Save", "&Close Project", "&Quit"]
-    assert [a.text() for a in menus["&Help"].actions()] == ["&About FineAuthor"]
-    for action in menus["&File"].actions():
-        assert "soon" not in action.toolTip().lower()
+    assert list(menus) == ["&File", "&Edit", "&View", "&Help"]
+
+    def items(menu: str) -> list[str]:
+        return [a.text() for a in menus[menu].actions() if not a.isSeparator()]
+
+    assert items("&File") == [
+        "&New Project…",
+        "&Open…",
+        "Open &Recent",
+        "&Import Examples…",
+        "&Export for Training…",
+        "&Save",
+        "&Close Project",
+        "Se&ttings…",
+        "&Quit",
+    ]
+    assert items("&Edit") == [
+        "&Undo",
+        "&Redo",
+        "&Find…",
+        "&Add Example",
+        "D&uplicate",
+        "&Delete Example",
+    ]
+    assert items("&Help") == [
+        "&What Is a Fine-Tune?",
+        "&Keyboard Shortcuts",
+        "&About FineAuthor",
+    ]
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert "Ctrl+Shift+Z" in [k.toString() for k in window.redo_action.shortcuts()]
+    # Without a project, only what can work is enabled.
+    assert window.new_action.isEnabled() and window.open_action.isEnabled()
+    assert not window.add_action.isEnabled() and not window.undo_action.isEnabled()
     assert __version__ in window.about_text()
 
 
@@ -139,37 +158,27 @@ def test_start_page_lists_recent_projects_and_opens_one(qtbot, tmp_path: Path) -
         "Willow Creek",
     ]
     recent.itemActivated.emit(recent.item(1))
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.project_page)
-    assert window.project_page.title_label.text() == "Willow Creek"
+    qtbot.waitUntil(lambda: window.view is not None and window.pages.currentWidget() is window.view)
+    assert window.windowTitle() == "Willow Creek — FineAuthor"
     window.close()
 
 
 # Opening a project ----------------------------------------------------------------------------
 
 
-def test_opening_a_project_shows_its_title_prompt_and_examples(
+def test_opening_a_project_shows_its_examples_and_saves_as_you_go(
     window: MainWindow, tmp_path: Path
 ) -> None:
     path = _make_project(tmp_path / "lighthouse.fineauthor")
 
     assert window.open_project(path)
 
-    page = window.project_page
-    assert window.pages.currentWidget() is page
-    assert page.title_label.text() == "The Lighthouse Keeper"
+    assert window.pages.currentWidget() is window.view
     assert window.windowTitle() == "The Lighthouse Keeper — FineAuthor"
-    assert page.system_prompt_view.toPlainText().startswith("You are Outline Mageddon")
-    assert page.system_prompt_view.isReadOnly()
-    assert "2000" in page.length_label.text().replace(",", "")
-    assert page.examples_heading.text() == "Examples (2)"
-    assert page.table.isVisible()
-    model = page.table.model()
-    assert model.rowCount() == 2
-    assert model.index(0, COLUMN_NOTE).data() == "good dialogue"
-    assert model.index(1, COLUMN_PROMPT).data() == "Open on the harbour at dawn."
+    assert window.view.examples.model.rowCount() == 2
     assert window.saved_label.isVisible()
     assert window.saved_label.text() == "All changes saved"
-    assert window.close_action.isEnabled()
+    assert window.close_action.isEnabled() and window.add_action.isEnabled()
     assert recent_projects()[0] == path.resolve()
 
     window.save_action.trigger()
@@ -185,9 +194,8 @@ def test_a_new_project_opens_empty(window: MainWindow, tmp_path: Path) -> None:
     assert window.create_project(tmp_path / "Second Draft")
 
     assert (tmp_path / "Second Draft.fineauthor").is_file()
-    assert window.project_page.title_label.text() == "Second Draft"
-    assert window.project_page.empty_label.isVisible()
-    assert not window.project_page.table.isVisible()
+    assert window.windowTitle() == "Second Draft — FineAuthor"
+    assert window.view.examples.model.rowCount() == 0
 
 
 def test_an_unopenable_file_shows_the_plain_message(window: MainWindow, tmp_path: Path) -> None:
@@ -221,56 +229,8 @@ def test_an_unopenable_file_leaves_the_open_project_in_place(
     assert box.isVisible()
     assert "gone.fineauthor" in box.informativeText()
     assert window.project is not None
-    assert window.project_page.title_label.text() == "The Lighthouse Keeper"
+    assert window.windowTitle() == "The Lighthouse Keeper — FineAuthor"
     box.accept()
-
-
-# The examples table model, without a view -----------------------------------------------------
-
-
-def test_examples_model_columns_without_a_view(qtmodeltester) -> None:
-    model = ExamplesModel(
-        [
-            _example(LONG_PROMPT, "one two three four five", note="keep the\nending", example_id=7),
-            _example("", "", example_id=9),
-        ]
-    )
-
-    assert model.rowCount() == 2
-    assert model.columnCount() == COLUMN_COUNT == 4
-    assert model.rowCount(model.index(0, 0)) == 0  # a table: rows have no children
-
-    def cell(row: int, column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole):
-        return model.data(model.index(row, column), role)
-
-    assert cell(0, COLUMN_NUMBER) == 1
-    assert cell(1, COLUMN_NUMBER) == 2
-    assert cell(0, COLUMN_PROMPT) == (
-        "Write the scene where Mara finds the letter under the floorboards of…"
-    )
-    assert cell(0, COLUMN_PROMPT, Qt.ItemDataRole.ToolTipRole) == LONG_PROMPT
-    assert cell(1, COLUMN_PROMPT) == "(no prompt yet)"
-    assert cell(0, COLUMN_RESPONSE_WORDS) == "5"
-    assert cell(1, COLUMN_RESPONSE_WORDS) == "0"
-    assert cell(0, COLUMN_NOTE) == "keep the ending"  # one line in a table row
-    assert cell(1, COLUMN_NOTE) == ""
-    assert cell(0, COLUMN_NUMBER, EXAMPLE_ID_ROLE) == 7
-    assert cell(1, COLUMN_NOTE, EXAMPLE_ID_ROLE) == 9
-    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    assert cell(0, COLUMN_RESPONSE_WORDS, Qt.ItemDataRole.TextAlignmentRole) == right
-    assert model.data(QModelIndex()) is None
-    assert model.data(model.index(5, 0)) is None
-
-    headers = [
-        model.headerData(column, Qt.Orientation.Horizontal) for column in range(COLUMN_COUNT)
-    ]
-    assert headers == ["No.", "Prompt", "Response words", "Note"]
-    assert not model.flags(model.index(0, COLUMN_NOTE)) & Qt.ItemFlag.ItemIsEditable
-
-    qtmodeltester.check(model)
-
-    model.set_examples([])
-    assert model.rowCount() == 0
 
 
 # The friendly error dialog --------------------------------------------------------------------
