@@ -316,8 +316,8 @@ class _CheckRun:
             yield warning(
                 "repeated_phrase",
                 f"“{repeated.phrase}” appears in {len(lines):,} of {total:,} responses "
-                f"({repeated.share:.0%}: lines {shown}{more}). A phrase this common becomes "
-                "the model’s habit; reword it in some of them.",
+                f"({repeated.share:.0%}: {self.unit.lower()}s {shown}{more}). A phrase this "
+                "common becomes the model’s habit; reword it in some of them.",
                 examples=lines,
                 quote=repeated.phrase,
             )
