@@ -37,7 +37,7 @@ STOPWORDS = frozenset(
 )
 
 SEED_WORDS = 3  # phrases are discovered from three-word seeds
-MAX_WORDS = 8  # and grown to at most this many words
+MAX_WORDS = 12  # and grown to at most this many words (a whole repeated sentence, usually)
 _KEEP_WHEN_GROWN = 0.8  # a phrase grows by a word that follows it in 80% of its responses
 _PUNCTUATION = re.compile(r"[^\w\s']+")
 _LAST_WORD = re.compile(r"(?<![\w'])([\w']+) $")
@@ -126,10 +126,13 @@ class PhraseCounter:
         seeds.sort(key=lambda item: -item[1])
         found: dict[str, list[int]] = {}
         for seed, _ in seeds[: self._max_candidates * 4]:
+            if any(f" {seed} " in f" {phrase} " for phrase in found):
+                continue  # part of a phrase already found: growing it would find it again
             phrase, keys = self._grow(seed)
             if phrase not in found and _content_words(phrase.split()) >= 2:
                 found[phrase] = keys
-        self._candidates = dict(_without_parts(found, self._max_candidates))
+        joined = _join_overlapping(list(found.items()))
+        self._candidates = dict(_without_parts(dict(joined), self._max_candidates))
         self._seeds = Counter()
         self._sample = []
         self._order = {}
@@ -204,3 +207,31 @@ def _without_parts(found: dict[str, list[int]], limit: int) -> list[tuple[str, l
             kept.append((phrase, keys))
     kept.sort(key=lambda item: -len(item[1]))
     return kept[:limit]
+
+
+def _join_overlapping(phrases: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+    """Join pieces of one longer repeated passage found in exactly the same responses
+    ("she bit her lip and looked" + "lip and looked out to sea") into the whole of it."""
+    joined = True
+    while joined:
+        joined = False
+        for i, (first, first_keys) in enumerate(phrases):
+            for j, (second, second_keys) in enumerate(phrases):
+                merged = None if i == j or first_keys != second_keys else _overlap(first, second)
+                if merged:
+                    phrases = [p for k, p in enumerate(phrases) if k not in (i, j)]
+                    phrases.append((merged, first_keys))
+                    joined = True
+                    break
+            if joined:
+                break
+    return phrases
+
+
+def _overlap(first: str, second: str) -> str | None:
+    """``first`` and ``second`` as one phrase when the end of one is the start of the other."""
+    a, b = first.split(), second.split()
+    for size in range(min(len(a), len(b)) - 1, 1, -1):
+        if a[-size:] == b[:size]:
+            return " ".join(a + b[size:])
+    return None

@@ -18,7 +18,7 @@ HOME_VARIABLE = "FINEAUTHOR_HOME"
 
 DEFAULTS: dict[str, object] = {
     "editor_font_family": "",  # empty: the platform's serif
-    "editor_font_size": 13,
+    "editor_font_size": 12,
     "theme": "system",  # "system", "light" or "dark"
     "projects_folder": "",  # empty: Documents/FineAuthor
     "recent_projects": [],

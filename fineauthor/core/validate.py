@@ -27,6 +27,24 @@ def ordinal(index: int) -> str:
     return f"{n}{suffix}"
 
 
+def _describe(messages: list, index: int) -> str:
+    """A writer's name for message ``index``: the prompt, the response, a follow-up…"""
+    message = messages[index]
+    role = message.get("role") if isinstance(message, dict) else None
+    same = [i for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == role]
+    if role == "system":
+        return "the system prompt"
+    if role == "user":
+        return (
+            "the prompt" if index == same[0] else f"the follow-up prompt ({ordinal(index)} message)"
+        )
+    if role == "assistant":
+        return (
+            "the response" if index == same[-1] else f"an earlier answer ({ordinal(index)} message)"
+        )
+    return f"the {ordinal(index)} message"
+
+
 def _is_valid_text(text: str) -> bool:
     # A lone surrogate (from a JSON escape such as "\ud800") is not text any service accepts.
     if text.isascii():
@@ -64,7 +82,7 @@ def parse_example(  # noqa: PLR0912  (one branch per rule of the cookbook, kept 
 
     parsed: list[Message] = []
     for index, message in enumerate(messages):
-        which = f"the {ordinal(index)} message"
+        which = _describe(messages, index)
         if not isinstance(message, dict):
             flag("data_type", f"{which} is not an object with a role and content.")
             continue

@@ -142,11 +142,13 @@ class SystemPromptPanel(QFrame):
         self.status.setBuddy(field.editor)
         self.action = QPushButton(self)
 
-        top = QHBoxLayout()
+        # The sentence above, the button under it: side by side they squeeze the sentence into
+        # a narrow column of single words.
+        top = QVBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.setSpacing(10)
-        top.addWidget(self.status, 1)
-        top.addWidget(self.action)
+        top.setSpacing(4)
+        top.addWidget(self.status)
+        top.addWidget(self.action, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -291,7 +293,7 @@ class ExampleEditor(QWidget):
         self._encoding = encoding_for(document.settings.base_model)
         settings = load_settings()
         self._family = str(settings.get("editor_font_family") or "")
-        self._base_size = int(settings.get("editor_font_size") or 13)  # type: ignore[call-overload]
+        self._base_size = int(settings.get("editor_font_size") or 12)  # type: ignore[call-overload]
         self._zoom = 0
         self._font = prose_font(self._family, self._base_size)
         self._follow_ups: list[_FollowUpRow] = []

@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
     def _create_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Main toolbar"), self)
         toolbar.setObjectName("main-toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)  # words, not puzzles
         toolbar.setMovable(False)
         toolbar.addActions([self.add_action, self.duplicate_action, self.delete_action])
         toolbar.addSeparator()

@@ -26,7 +26,7 @@ class ProjectView(QSplitter):
         self.setStretchFactor(0, 0)
         self.setStretchFactor(1, 1)
         self.setStretchFactor(2, 0)
-        self.setSizes([300, 700, 360])
+        self.setSizes([250, 700, 330])  # at 1280 wide, the writing gets the room
         self.setChildrenCollapsible(False)
 
         self.examples.currentExampleChanged.connect(self.editor.show_example)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-from fineauthor.core.settings import folders, load_settings
+from fineauthor.core.settings import DEFAULTS, folders, load_settings
 from fineauthor.ui.help_texts import show_keyboard_shortcuts, show_what_is_a_fine_tune
 from fineauthor.ui.settings_dialog import SettingsDialog
 
@@ -63,7 +63,7 @@ def test_defaults_stay_defaults(qtbot) -> None:
         "Dark",
     ]
     assert dialog.folder_edit.text() == str(folders().documents)
-    assert dialog.size_box.value() == 13
+    assert dialog.size_box.value() == DEFAULTS["editor_font_size"]
     _ok(dialog)
     saved = load_settings()
     # Unchanged choices are stored as "the default", so they follow the system later.
@@ -76,13 +76,13 @@ def test_cancel_saves_nothing_and_restore_defaults_resets(qtbot, tmp_path: Path)
     dialog = _dialog(qtbot)
     dialog.size_box.setValue(30)
     dialog.reject()
-    assert load_settings()["editor_font_size"] == 13
+    assert load_settings()["editor_font_size"] == DEFAULTS["editor_font_size"]
 
     dialog = _dialog(qtbot)
     dialog.size_box.setValue(30)
     dialog.folder_edit.setText(str(tmp_path))
     dialog.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).click()
-    assert dialog.size_box.value() == 13
+    assert dialog.size_box.value() == DEFAULTS["editor_font_size"]
     assert dialog.folder_edit.text() == str(folders().documents)
 
 

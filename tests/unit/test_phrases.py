@@ -68,3 +68,17 @@ def test_large_inputs_stay_bounded_and_still_count_known_phrases() -> None:
     found = {p.phrase: p for p in counter.repeated()}
     lighthouse = [p for p in found.values() if "lighthouse keeper" in p.phrase]
     assert lighthouse and len(lighthouse[0].examples) == 133  # counted past discovery too
+
+
+def test_a_long_repeated_sentence_is_reported_once_whole() -> None:
+    rng = random.Random(12)
+    counter = PhraseCounter()
+    sentence = " She bit her lip and looked out at the grey water beyond the harbour wall."
+    for line in range(1, 21):
+        counter.add(line, _response(rng) + (sentence if line % 4 == 0 else ""))
+    found = counter.repeated()
+    whole = "she bit her lip and looked out at the grey water beyond the harbour wall"
+    assert found[0].phrase == whole
+    assert found[0].examples == (4, 8, 12, 16, 20)
+    # No piece of it is reported again (the filler's own chance repeats may be).
+    assert not any("lip" in p.phrase or "harbour" in p.phrase for p in found[1:])

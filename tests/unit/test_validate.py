@@ -66,7 +66,11 @@ def test_one_entry_per_code_per_example() -> None:
 
 def test_messages_are_plain_and_name_the_place() -> None:
     _, problems = parse_example({"messages": [{"role": "user"}, ASSISTANT]}, 12, unit="Example")
-    assert problems[0].message == "Example 12: the first message has no “content”."
+    assert problems[0].message == "Example 12: the prompt has no “content”."
+    _, problems = parse_example(
+        {"messages": [{"role": "user", "content": "Go"}, {"role": "assistant", "content": ""}]}, 3
+    )
+    assert problems[0].message == "Line 3: the response has no text."
 
 
 def test_ordinals() -> None:
