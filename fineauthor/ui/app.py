@@ -43,6 +43,11 @@ def run_app(project: Path | None, *, exit_when_ready: bool = False) -> int:
     install_exception_hooks()
     log.info("FineAuthor %s starting", __version__)
 
+    from fineauthor.core.settings import load_settings
+    from fineauthor.ui.theme import apply_theme
+
+    apply_theme(str(load_settings()["theme"]))
+
     window = MainWindow()
     status = 0
     if project is not None:

@@ -183,3 +183,50 @@ def test_write_failures_are_reported_not_crashed(qtbot, window, tmp_path, monkey
     assert window.saved_label.text() == "Your last change could not be saved"
     assert window.document.count() == 1  # the view reloaded what is really on disk
     box.accept()
+
+
+def _drop(window: MainWindow, path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+
+
+def test_dropping_files_opens_or_imports(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    source = tmp_path / "drafts.jsonl"
+    row = {"messages": [{"role": "user", "content": "Go"}, {"role": "assistant", "content": "On."}]}
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    _drop(window, source)  # no project open: one is made beside the file, then the import
+    assert window.project.path == tmp_path / "drafts.fineauthor"
+    dialog = window.findChild(ImportDialog)
+    qtbot.waitUntil(lambda: dialog.state == "ready")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: window.document.count() == 1)
+
+    other = tmp_path / "other.fineauthor"
+    Project.create(other, title="Other").close()
+    _drop(window, other)
+    assert window.project.path == other
+
+
+def test_the_sample_project_opens_and_is_clean(qtbot, window: MainWindow) -> None:
+    assert window.open_sample_project()
+    assert window.document.count() == 14
+    assert window.document.settings.style_name == "Saltmarrow Hush"
+    report = window.view.report
+    qtbot.waitUntil(lambda: report.report is not None, timeout=15_000)
+    assert report.report.errors == []
+    assert [w.code for w in report.report.warnings] == ["few_examples"]
+    first = window.project.path
+    window.close_project()
+    assert window.open_sample_project()  # made once, then reopened with the writer's changes
+    assert window.project.path == first
