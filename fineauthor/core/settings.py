@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "theme": "system",  # "system", "light" or "dark"
     "projects_folder": "",  # empty: Documents/FineAuthor
     "recent_projects": [],
+    "base_urls": {},  # provider id → a custom address (Azure OpenAI, Nebius, a proxy)
 }
 
 

@@ -1,0 +1,211 @@
+"""The one small interface every training service is used through.
+
+The UI and the command line see only this: a new service (Fireworks next) is one more module
+that implements ``Provider``. Everything here is plain data; nothing holds an API key except a
+provider instance, in memory, for as long as it lives.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from fineauthor.core.errors import FineAuthorError
+
+# A job's state in FineAuthor's own words; each provider maps its status words onto these.
+VALIDATING, QUEUED, RUNNING, PAUSED = "validating", "queued", "running", "paused"
+SUCCEEDED, FAILED, CANCELLED = "succeeded", "failed", "cancelled"
+FINISHED_STATES = frozenset({SUCCEEDED, FAILED, CANCELLED})
+
+Progress = Callable[[int, int], None]  # (bytes sent, bytes in all)
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    id: str
+    filename: str
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingOptions:
+    """What the writer may set; None leaves the service's own choice ("auto")."""
+
+    epochs: int | None = None
+    learning_rate_multiplier: float | None = None
+    batch_size: int | None = None
+    suffix: str | None = None  # becomes part of the model's name
+    lora: bool = True  # Together AI: a LoRA adapter (cheaper) rather than a full fine-tune
+    validation_file_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    provider: str
+    state: str  # one of the states above
+    status: str  # the provider's own word for it
+    model: str  # the base model
+    training_file: str
+    fine_tuned_model: str | None = None
+    created_at: datetime | None = None
+    finished_at: datetime | None = None
+    estimated_finish: datetime | None = None
+    trained_tokens: int | None = None
+    error_message: str | None = None  # the provider's reason when it failed
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class JobEvent:
+    id: str
+    created_at: datetime
+    message: str
+    level: str = "info"  # "info", "warning" or "error"
+    kind: str = "message"  # "message" or "metrics"
+    data: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricPoint:
+    step: int
+    train_loss: float | None = None
+    valid_loss: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    id: str
+    step: int
+    model: str  # a model id that can be used like the final one
+    train_loss: float | None = None
+    valid_loss: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteModel:
+    id: str
+    owned_by: str = ""
+    shutdown_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriceEstimate:
+    usd: float
+    billed_tokens: int | None = None
+
+
+class ProviderError(FineAuthorError):
+    """A training service said no, or could not be reached. ``str()`` is a plain sentence that
+    says what happened and what to do next; it never contains the API key."""
+
+    # What kind of trouble, so the UI and the command line can offer the right next step.
+    AUTH = "auth"  # bad or revoked key
+    BILLING = "billing"  # no credit, billing not set up
+    RATE_LIMITED = "rate_limited"
+    NOT_ALLOWED = "not_allowed"  # this account may not fine-tune (OpenAI's wind-down)
+    MODEL_UNAVAILABLE = "model_unavailable"  # unknown, retired or not offered for training
+    FILE_REJECTED = "file_rejected"
+    JOB_FAILED = "job_failed"
+    NOT_FOUND = "not_found"
+    NETWORK = "network"  # no connection, timeouts, dropped connections
+    SERVER = "server"  # the service's own trouble (5xx)
+    CANCELLED = "cancelled"  # the writer stopped it
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retry_after = retry_after
+        self.line = line  # the training file's line the service complained about, if it said
+
+
+class Provider(ABC):
+    """One training service, reached with one API key."""
+
+    id: str  # as in the model catalog: "openai", "together", …
+    name: str  # for the writer: "OpenAI", "Together AI", …
+
+    @abstractmethod
+    def check_key(self) -> None:
+        """One cheap authenticated call; raises ProviderError (AUTH) when the key is refused."""
+
+    @abstractmethod
+    def upload(
+        self,
+        path: Path,
+        *,
+        filename: str | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> UploadedFile:
+        """Send a training file. ``progress(sent, total)`` as bytes go out; when
+        ``cancelled()`` turns true the upload stops with ProviderError(CANCELLED)."""
+
+    @abstractmethod
+    def find_file(self, filename: str) -> UploadedFile | None:
+        """An earlier upload of that name, if the service still has it (to resume)."""
+
+    @abstractmethod
+    def create_job(self, model: str, training_file: str, options: TrainingOptions) -> Job:
+        """Start a fine-tune. Never retried automatically: a second call could start a second
+        job. Callers look with ``find_job`` first when resuming."""
+
+    @abstractmethod
+    def find_job(self, training_file: str) -> Job | None:
+        """The newest job trained on that file, if there is one (to resume without
+        duplicating)."""
+
+    @abstractmethod
+    def get_job(self, job_id: str) -> Job: ...
+
+    @abstractmethod
+    def list_jobs(self, limit: int = 20) -> list[Job]:
+        """The account's jobs, newest first."""
+
+    @abstractmethod
+    def cancel_job(self, job_id: str) -> Job: ...
+
+    @abstractmethod
+    def events(self, job_id: str, after: str | None = None) -> list[JobEvent]:
+        """The job's events after the event ``after`` (all when None), oldest first."""
+
+    @abstractmethod
+    def metrics(self, job_id: str) -> list[MetricPoint]:
+        """Training (and validation) loss by step, every step known so far, in step order."""
+
+    @abstractmethod
+    def checkpoints(self, job_id: str) -> list[Checkpoint]: ...
+
+    @abstractmethod
+    def list_models(self) -> list[RemoteModel]: ...
+
+    @abstractmethod
+    def estimate_price(
+        self, model: str, training_file: str, options: TrainingOptions
+    ) -> PriceEstimate | None:
+        """The service's own price for this job, or None when it gives none."""
+
+    @abstractmethod
+    def chat(
+        self,
+        model: str,
+        messages: Sequence[dict[str, str]],
+        *,
+        temperature: float = 1.0,
+        max_tokens: int | None = None,
+    ) -> Iterator[str]:
+        """Stream a reply (OpenAI-compatible chat), piece by piece, for the test bench."""

@@ -1,0 +1,45 @@
+"""Which code talks to which training service, and at which address.
+
+The address of a service is, in order: its environment override (``OPENAI_BASE_URL``,
+``TOGETHER_BASE_URL``, … — how the tests point the app at local fake servers), the custom
+address the writer set in Settings (Azure OpenAI, Nebius, a proxy), or the catalog's default.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fineauthor.core.catalog import load_catalog
+from fineauthor.core.errors import FineAuthorError
+from fineauthor.core.settings import load_settings
+from fineauthor.providers.base import Provider
+
+
+def base_url_for(provider_id: str) -> str:
+    info = load_catalog().provider(provider_id)
+    override = os.environ.get(info.base_url_env, "").strip()
+    if override:
+        return override
+    custom = load_settings()["base_urls"]
+    if (
+        isinstance(custom, dict)
+        and isinstance(custom.get(provider_id), str)
+        and custom[provider_id]
+    ):
+        return custom[provider_id]
+    return info.base_url
+
+
+def open_provider(provider_id: str, api_key: str) -> Provider:
+    """The service ``provider_id`` (a catalog id), reached with ``api_key``."""
+    base_url = base_url_for(provider_id)
+    if provider_id == "openai":
+        from fineauthor.providers.openai_provider import OpenAIProvider
+
+        return OpenAIProvider(api_key, base_url=base_url)
+    if provider_id == "together":
+        from fineauthor.providers.together_provider import TogetherProvider
+
+        return TogetherProvider(api_key, base_url=base_url)
+    name = load_catalog().provider(provider_id).name
+    raise FineAuthorError(f"FineAuthor cannot train with {name} yet. Choose another service.")
