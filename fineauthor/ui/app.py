@@ -26,6 +26,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(DESKTOP_FILE_NAME)
+    from PySide6.QtGui import QIcon
+
+    from fineauthor.core.resources import resource_path
+
+    QApplication.setWindowIcon(QIcon(str(resource_path("icons", "fineauthor.svg"))))
     return app
 
 

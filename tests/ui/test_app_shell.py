@@ -128,6 +128,7 @@ def test_application_names(qapp: QApplication) -> None:
     assert QApplication.organizationName() == "FineAuthor"
     assert QApplication.applicationVersion() == __version__
     assert QApplication.desktopFileName() == DESKTOP_FILE_NAME
+    assert not QApplication.windowIcon().pixmap(64, 64).isNull()  # drawn from the shipped SVG
 
 
 def test_recent_projects_are_most_recent_first_and_forget_missing_files(tmp_path: Path) -> None:
