@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from fineauthor import APP_NAME, __version__
@@ -153,7 +154,13 @@ def _is_project(path: Path) -> bool:
 
 def _run_check(options: argparse.Namespace) -> int:
     from fineauthor.core.catalog import load_catalog
-    from fineauthor.core.checks import CheckSettings, check_file, check_items, example_items
+    from fineauthor.core.checks import (
+        CheckSettings,
+        check_file,
+        check_items,
+        example_items,
+        project_check_settings,
+    )
 
     catalog = load_catalog()
     path: Path = options.file
@@ -163,17 +170,13 @@ def _run_check(options: argparse.Namespace) -> int:
         with Project.open(path) as project:
             chosen = project.settings
             model = catalog.model(options.model or chosen.base_model or catalog.default_check_model)
-            target = options.target_words or chosen.target_words
-            settings = CheckSettings(
-                model=model,
-                target_words=target,
-                tolerance_words=_tolerance(target)
-                if options.target_words
-                else chosen.tolerance_words,
-                system_prompt=chosen.system_prompt or None,
-                style_name=chosen.style_name or None,
-                unit="Example",
-            )
+            settings = project_check_settings(chosen, model)
+            if options.target_words:
+                settings = replace(
+                    settings,
+                    target_words=options.target_words,
+                    tolerance_words=_tolerance(options.target_words),
+                )
             report = check_items(example_items(project.examples()), settings, cache=project)
     else:
         model = catalog.model(options.model or catalog.default_check_model)

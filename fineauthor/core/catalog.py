@@ -154,6 +154,15 @@ class Catalog:
         self.provider(provider_id)
         return tuple(m for m in self.models if m.provider == provider_id)
 
+    def model_or_default(self, model_id: str | None) -> ModelInfo:
+        """``model_id`` when the catalog knows it, otherwise the model offered first."""
+        if model_id:
+            try:
+                return self.model(model_id)
+            except UnknownModelError:
+                pass
+        return self.model(self.default_model)
+
     def model(self, model_id: str) -> ModelInfo:
         """The catalog entry for ``model_id``, which may be an exact id, a fine-tuned id
         (``ft:…``, or a Together output name that carries its base), or an undated alias

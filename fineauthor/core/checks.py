@@ -18,6 +18,7 @@ from fineauthor.core.example import Example
 from fineauthor.core.jsonl import read_jsonl
 from fineauthor.core.phrases import PhraseCounter
 from fineauthor.core.problems import Problem, error, warning
+from fineauthor.core.project import ProjectSettings
 from fineauthor.core.tokens import (
     BatchCounter,
     TokenCache,
@@ -34,6 +35,18 @@ _BATCH_CHARACTERS = 1_000_000  # text per tokenizer batch: small enough to overl
 DEFAULT_TOLERANCE = 0.15  # when a writer gives only a target length: ± 15% of it
 
 Item = tuple[int, Example | None, list[Problem]]
+
+
+def project_check_settings(settings: ProjectSettings, model: ModelInfo) -> CheckSettings:
+    """What a project's examples are checked against: its own choices, for ``model``."""
+    return CheckSettings(
+        model=model,
+        target_words=settings.target_words,
+        tolerance_words=settings.tolerance_words,
+        system_prompt=settings.system_prompt or None,
+        style_name=settings.style_name or None,
+        unit="Example",
+    )
 
 
 def default_tolerance(target_words: int) -> int:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.example import Example, Message
-from fineauthor.core.jsonl import write_jsonl
+from fineauthor.core.jsonl import jsonl_line, write_jsonl
 from fineauthor.core.project import Cancelled
 
 #: A validation split is offered from this many examples on: with fewer, every example is
@@ -99,6 +99,15 @@ def _weighted(message: Message) -> Message:
     if message.role != "assistant":
         return replace(message, weight=0)
     return message if message.weight is not None else replace(message, weight=1)
+
+
+def training_bytes(examples: Iterable[Example], provider_id: str) -> bytes:
+    """The exact training file for ``provider_id``, as the bytes that will be sent (and kept
+    with the job as its snapshot)."""
+    keep = keeps_weights(provider_id)
+    return "".join(
+        jsonl_line(for_provider(example, provider_id), keep_weights=keep) for example in examples
+    ).encode("utf-8")
 
 
 def split_validation(

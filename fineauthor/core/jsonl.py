@@ -141,6 +141,15 @@ def _json_problem(number: int, text: str, problem: ValueError) -> Problem:
     )
 
 
+def jsonl_line(example: Example, *, keep_weights: bool = True) -> str:
+    """One example as a line of training JSONL (with its newline)."""
+    data = example.to_json()
+    if not keep_weights:
+        for message in data["messages"]:  # type: ignore[union-attr]
+            message.pop("weight", None)
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
 def write_jsonl(
     examples: Iterable[Example],
     path: Path,
@@ -156,12 +165,7 @@ def write_jsonl(
     count = 0
     with atomic_write(Path(path)) as stream:
         for example in examples:
-            data = example.to_json()
-            if not keep_weights:
-                for message in data["messages"]:  # type: ignore[union-attr]
-                    message.pop("weight", None)
-            stream.write(json.dumps(data, ensure_ascii=False, separators=(", ", ": ")))
-            stream.write("\n")
+            stream.write(jsonl_line(example, keep_weights=keep_weights))
             count += 1
             if progress is not None:
                 progress(count)

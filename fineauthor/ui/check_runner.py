@@ -14,8 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fineauthor.core.catalog import ModelInfo, load_catalog
-from fineauthor.core.checks import CheckReport, CheckSettings, check_items, example_items
-from fineauthor.core.errors import UnknownModelError
+from fineauthor.core.checks import (
+    CheckReport,
+    CheckSettings,
+    check_items,
+    example_items,
+    project_check_settings,
+)
 from fineauthor.core.example import Example
 from fineauthor.core.project import Project, ProjectSettings
 from fineauthor.ui.document import ProjectDocument
@@ -27,25 +32,12 @@ QUIET_MS = 600  # how long the dataset must stay unchanged before a check starts
 def chosen_model(settings: ProjectSettings) -> ModelInfo:
     """The model the project trains: its ``base_model`` when the catalog knows it, otherwise
     the catalog's default."""
-    catalog = load_catalog()
-    if settings.base_model:
-        try:
-            return catalog.model(settings.base_model)
-        except UnknownModelError:
-            pass
-    return catalog.model(catalog.default_model)
+    return load_catalog().model_or_default(settings.base_model)
 
 
 def check_settings(settings: ProjectSettings) -> CheckSettings:
     """What a project's examples are checked against."""
-    return CheckSettings(
-        model=chosen_model(settings),
-        target_words=settings.target_words,
-        tolerance_words=settings.tolerance_words,
-        system_prompt=settings.system_prompt or None,
-        style_name=settings.style_name or None,
-        unit="Example",
-    )
+    return project_check_settings(settings, chosen_model(settings))
 
 
 def check_project(
