@@ -16,7 +16,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from fineauthor.core.catalog import ModelInfo
-from fineauthor.core.checks import CheckReport, check_items, example_items, project_check_settings
+from fineauthor.core.checks import (
+    CheckReport,
+    CheckSettings,
+    check_file,
+    check_items,
+    example_items,
+    file_items,
+    project_check_settings,
+)
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.export import training_bytes
 from fineauthor.core.project import Project
@@ -77,6 +85,102 @@ def prepare(project: Project, model: ModelInfo, provider_id: str) -> PreparedDat
     return PreparedDataset(data, hashlib.sha256(data).hexdigest(), report.examples, report)
 
 
+def prepare_file(path: Path, model: ModelInfo, provider_id: str) -> PreparedDataset:
+    """The same for a JSONL training file that is not in a project."""
+    report = check_file(path, CheckSettings(model=model))
+    if report.errors:
+        raise TrainingRefused(report)
+    examples = (example for _, example, _ in file_items(path) if example is not None)
+    data = training_bytes(examples, provider_id)
+    return PreparedDataset(data, hashlib.sha256(data).hexdigest(), report.examples, report)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at training a frozen dataset, as recorded in the project's job history."""
+
+    row_id: int
+    file_id: str
+    resumed: bool  # an interrupted attempt picked up again
+    job: Job | None = None  # set when these examples already have a live or finished job
+
+
+def upload_dataset(
+    project: Project,
+    provider: Provider,
+    model_id: str,
+    options: TrainingOptions,
+    dataset: PreparedDataset,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    log: Log | None = None,
+) -> Attempt:
+    """The first half of training: record the attempt and get the examples onto the service
+    (or find them there). When a job for exactly these examples, this service and this model
+    is already under way or finished well, the attempt carries that job and nothing is sent."""
+    say = log or (lambda _message: None)
+    project.record_snapshot(dataset.sha256, dataset.jsonl)
+    row = _latest_attempt(project, provider.id, dataset.sha256, model_id)
+    if row is not None and row["job_id"]:
+        job = provider.get_job(row["job_id"])
+        if job.state == SUCCEEDED:
+            say(f"These exact examples were already trained: {job.fine_tuned_model}.")
+            return Attempt(row["id"], row["file_id"], True, job)
+        if job.state not in (FAILED, CANCELLED):
+            say(f"These exact examples are already being trained (job {job.id}).")
+            return Attempt(row["id"], row["file_id"], True, job)
+        row = None  # that attempt ended badly: this is a new one
+    resumed = row is not None and row["status"] in _UNFINISHED_STEPS
+    if resumed:
+        assert row is not None
+        row_id, file_id = row["id"], row["file_id"]
+        say("Picking up where the last attempt stopped.")
+    else:
+        row_id = project.record_job(
+            provider=provider.id,
+            dataset_sha256=dataset.sha256,
+            model=model_id,
+            status=UPLOADING,
+            detail={
+                "examples": dataset.examples,
+                "options": asdict(options),
+                "estimate": dataset.report.estimate.to_json(),
+            },
+        )
+        file_id = None
+    if not file_id:
+        earlier = provider.find_file(dataset.upload_name)
+        if earlier is not None and earlier.bytes == len(dataset.jsonl):
+            say("The examples were already uploaded; using that copy.")
+            file_id = earlier.id
+        else:
+            file_id = _upload(provider, dataset, progress, cancelled).id
+        project.update_job(row_id, file_id=file_id, status=UPLOADED)
+    return Attempt(row_id, file_id, resumed)
+
+
+def create_job(
+    project: Project,
+    provider: Provider,
+    model_id: str,
+    options: TrainingOptions,
+    attempt: Attempt,
+) -> Job:
+    """The second half: create the job for an uploaded attempt — unless the service already
+    has one for that file from this attempt (a lost reply, a crash), which is then used."""
+    if attempt.job is not None:
+        return attempt.job
+    job = provider.find_job(attempt.file_id)
+    if job is not None and job.state in (FAILED, CANCELLED) and not attempt.resumed:
+        job = None  # an old, failed job on the same file: this attempt starts afresh
+    if job is None:
+        project.update_job(attempt.row_id, status=CREATING)
+        job = provider.create_job(model_id, attempt.file_id, options)
+    project.update_job(attempt.row_id, job_id=job.id, status=job.state)
+    return job
+
+
 def start_training(
     project: Project,
     provider: Provider,
@@ -88,53 +192,19 @@ def start_training(
     cancelled: Callable[[], bool] | None = None,
     log: Log | None = None,
 ) -> Job:
-    """Upload ``dataset`` and create the job, or resume an attempt that was interrupted.
-
-    If a job for exactly these examples, this service and this model is already under way or
-    finished well, that job is returned instead of starting another one.
-    """
-    say = log or (lambda _message: None)
-    project.record_snapshot(dataset.sha256, dataset.jsonl)
-    row = _latest_attempt(project, provider.id, dataset.sha256, model_id)
-    if row is not None and row["job_id"]:
-        job = provider.get_job(row["job_id"])
-        if job.state == SUCCEEDED:
-            say(f"These exact examples were already trained: {job.fine_tuned_model}.")
-            return job
-        if job.state not in (FAILED, CANCELLED):
-            say(f"These exact examples are already being trained (job {job.id}).")
-            return job
-        row = None  # that attempt ended badly: this is a new one
-    if row is None or row["status"] not in _UNFINISHED_STEPS:
-        row_id = project.record_job(
-            provider=provider.id,
-            dataset_sha256=dataset.sha256,
-            model=model_id,
-            status=UPLOADING,
-            detail={"examples": dataset.examples, "options": asdict(options)},
-        )
-        file_id = None
-    else:
-        row_id, file_id = row["id"], row["file_id"]
-        say("Picking up where the last attempt stopped.")
-
-    if not file_id:
-        earlier = provider.find_file(dataset.upload_name)
-        if earlier is not None and earlier.bytes == len(dataset.jsonl):
-            say("The examples were already uploaded; using that copy.")
-            file_id = earlier.id
-        else:
-            file_id = _upload(provider, dataset, progress, cancelled).id
-        project.update_job(row_id, file_id=file_id, status=UPLOADED)
-
-    job = provider.find_job(file_id)
-    if job is not None and job.state in (FAILED, CANCELLED) and row is None:
-        job = None  # an old, failed job on the same file: this attempt starts afresh
-    if job is None:
-        project.update_job(row_id, status=CREATING)
-        job = provider.create_job(model_id, file_id, options)
-    project.update_job(row_id, job_id=job.id, status=job.state)
-    return job
+    """Both halves: upload (or resume) and create the job. Never a second job for the same
+    examples, service and model while one is under way or has succeeded."""
+    attempt = upload_dataset(
+        project,
+        provider,
+        model_id,
+        options,
+        dataset,
+        progress=progress,
+        cancelled=cancelled,
+        log=log,
+    )
+    return create_job(project, provider, model_id, options, attempt)
 
 
 def record_progress(project: Project, job: Job) -> None:
