@@ -59,16 +59,6 @@ def _make_project(path: Path, title: str = "The Lighthouse Keeper") -> Path:
     return path
 
 
-@pytest.fixture
-def window(qtbot) -> MainWindow:
-    main_window = MainWindow()
-    qtbot.addWidget(main_window)
-    main_window.show()
-    qtbot.waitExposed(main_window)
-    yield main_window
-    main_window.close()
-
-
 # The start page --------------------------------------------------------------------------------
 
 

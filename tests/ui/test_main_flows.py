@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
@@ -19,16 +18,6 @@ from fineauthor.ui.import_dialog import ImportDialog
 from fineauthor.ui.main_window import MainWindow
 
 SYSTEM = "You are Saltmarrow Hush, a teller of quiet coastal suspense."
-
-
-@pytest.fixture
-def window(qtbot):
-    main_window = MainWindow()
-    qtbot.addWidget(main_window)
-    main_window.show()
-    qtbot.waitExposed(main_window)
-    yield main_window
-    main_window.close()
 
 
 def _stored(path: Path) -> list:
