@@ -10,21 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fineauthor import APP_NAME, __version__
 from fineauthor.core.errors import FineAuthorError
 
-if TYPE_CHECKING:
-    from fineauthor.core.catalog import ProviderInfo
-
 OK, PROBLEMS, UNUSABLE = 0, 1, 2
-COMMANDS = ("check", "export", "import", "key")
+COMMANDS = ("check", "export", "import", "key", "train", "jobs", "watch")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 log = logging.getLogger("fineauthor.cli")
@@ -64,25 +59,11 @@ def _command_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", type=Path, metavar="FILE")
     importer.add_argument("-o", "--output", type=Path, required=True, metavar="PROJECT")
 
-    key = commands.add_parser(
-        "key",
-        help="keep, show or remove the API key for a training service",
-        description="Keep the API key for a training service in your system keychain, see "
-        "whether one is set and where, or remove it. An environment variable such as "
-        "OPENAI_API_KEY overrides the kept key.",
-    )
-    key_actions = key.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    for action, text in (
-        ("set", "read a key from standard input (not shown) and keep it in the system keychain"),
-        ("status", "say whether a key is set and where (exit 0 when set, 1 when not)"),
-        ("delete", "remove the key kept in the system keychain"),
-    ):
-        action_parser = key_actions.add_parser(
-            action, help=text, description=text[0].upper() + text[1:] + "."
-        )
-        action_parser.add_argument(
-            "--provider", required=True, metavar="P", help="the service: openai, together, …"
-        )
+    from fineauthor.cli_keys import add_key_command
+    from fineauthor.cli_training import add_training_commands
+
+    add_key_command(commands, _Parser)
+    add_training_commands(commands, _positive)
     return parser
 
 
@@ -126,16 +107,16 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one exit 
     except _Finished as finished:
         return finished.status
     except FineAuthorError as problem:
-        return _fail(str(problem), UNUSABLE)
+        return fail(str(problem), UNUSABLE)
     except KeyboardInterrupt:
-        return _fail("Stopped.", 130)
+        return fail("Stopped.", 130)
     except BrokenPipeError:
         return OK  # the reader of our output went away (e.g. “| head”): nothing to report
     except OSError as problem:
-        return _fail(_os_message(problem), UNUSABLE)
+        return fail(_os_message(problem), UNUSABLE)
     except Exception as problem:  # the promise is: never a traceback on the command line
         log.exception("unexpected error")
-        return _fail(
+        return fail(
             f"Something unexpected went wrong ({problem.__class__.__name__}). "
             "Please report it to the FineAuthor team.",
             UNUSABLE,
@@ -156,7 +137,8 @@ def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespa
         raise _Finished(stop.code if isinstance(stop.code, int) else UNUSABLE) from None
 
 
-def _fail(message: str, status: int) -> int:
+def fail(message: str, status: int) -> int:
+    """Say what went wrong in one line on stderr; returns ``status``."""
     print(f"fineauthor: {message}", file=sys.stderr)
     return status
 
@@ -251,112 +233,19 @@ def _run_export(options: argparse.Namespace) -> int:
     return OK
 
 
-# --- key ---------------------------------------------------------------------------------
-
-
 def _run_key(options: argparse.Namespace) -> int:
-    from fineauthor.core.catalog import load_catalog
-    from fineauthor.providers.keys import KeychainError
+    from fineauthor.cli_keys import run_key
 
-    info = load_catalog().provider(options.provider)  # unknown: exit 2, naming the known ones
-    action = {"set": _key_set, "status": _key_status, "delete": _key_delete}[options.action]
-    try:
-        return action(info)
-    except KeychainError as problem:
-        return _fail(str(problem), PROBLEMS)
+    return run_key(options)
 
 
-def _no_keychain(why: str, info: ProviderInfo) -> int:
-    return _fail(
-        f"{why} The command line cannot keep a key for this session only, because each "
-        f"command runs on its own: set the environment variable {info.api_key_env} instead.",
-        PROBLEMS,
+def _run_training(options: argparse.Namespace) -> int:
+    from fineauthor import cli_training
+
+    command = {"train": cli_training.run_train, "jobs": cli_training.run_jobs}.get(
+        options.command, cli_training.run_watch
     )
-
-
-def _overridden(info: ProviderInfo) -> bool:
-    return bool(os.environ.get(info.api_key_env, "").strip())
-
-
-def _key_set(info: ProviderInfo) -> int:
-    from fineauthor.providers import keys
-
-    usable, why = keys.keychain_status()
-    if not usable:
-        return _no_keychain(why, info)
-    stored = keys.save_key(info.id, _read_key(info))
-    print(f"Saved your {info.name} key ({stored.masked}) in the system keychain.")
-    if _overridden(info):
-        print(
-            f"Note: {info.api_key_env} is set in your environment; FineAuthor uses that key "
-            "instead while it is set.",
-            file=sys.stderr,
-        )
-    return OK
-
-
-def _read_key(info: ProviderInfo) -> str:
-    """The key, typed or pasted without echo at a terminal, else the first line of stdin."""
-    text = ""
-    if sys.stdin is not None:
-        if sys.stdin.isatty():
-            import getpass
-
-            try:
-                text = getpass.getpass(f"Paste your {info.name} API key (it is not shown): ")
-            except EOFError:
-                text = ""
-        else:
-            text = sys.stdin.readline()
-    if not text.strip():
-        raise FineAuthorError(
-            f"No key was given. Paste it when asked, or pipe it in: "
-            f"… | fineauthor key set --provider {info.id}"
-        )
-    return text
-
-
-def _key_status(info: ProviderInfo) -> int:
-    from fineauthor.providers import keys
-
-    stored = keys.key_for(info.id)
-    usable, why = keys.keychain_status()
-    if stored is None:
-        print(f"{info.name}: not set")
-        if not usable:
-            print(f"Note: {why}", file=sys.stderr)
-        return PROBLEMS
-    if stored.source == keys.ENVIRONMENT:
-        print(f"{info.name}: set, from environment ({info.api_key_env}): {stored.masked}")
-        kept = keys.keychain_key(info.id) if usable else None
-        if kept:
-            print(
-                f"Note: the {info.name} key in the system keychain ({keys.masked(kept)}) is "
-                f"not used while {info.api_key_env} is set.",
-                file=sys.stderr,
-            )
-    else:
-        print(f"{info.name}: set, in the system keychain: {stored.masked}")
-    return OK
-
-
-def _key_delete(info: ProviderInfo) -> int:
-    from fineauthor.providers import keys
-
-    usable, why = keys.keychain_status()
-    if not usable:
-        return _fail(f"{why} There is no kept {info.name} key to remove.", PROBLEMS)
-    if keys.delete_key(info.id):
-        print(f"Removed your {info.name} key from the system keychain.")
-    else:
-        print(f"There was no {info.name} key in the system keychain.")
-    if _overridden(info):
-        print(
-            f"Note: {info.api_key_env} is still set in your environment; FineAuthor uses it "
-            "until you remove it there.",
-            file=sys.stderr,
-        )
-    return OK
+    return command(options)
 
 
 _COMMAND_FUNCTIONS = {
@@ -364,4 +253,7 @@ _COMMAND_FUNCTIONS = {
     "import": _run_import,
     "export": _run_export,
     "key": _run_key,
+    "train": _run_training,
+    "jobs": _run_training,
+    "watch": _run_training,
 }
