@@ -174,7 +174,9 @@ class LoggedRequest:
     body_size: int  # bytes of body read (fewer than sent when the connection was dropped)
     status: int | None  # the status answered; None when the connection was dropped
     handled: bool  # whether the route's handler ran (its side effects happened)
-    fault: str | None = None  # which injected fault hit it: "status", "delay", "drop:<mode>"
+    # Which fault hit it: "status", "delay", "drop:<mode>", or "client_closed" when the client
+    # stopped sending before the end of the body.
+    fault: str | None = None
 
 
 @dataclass
@@ -460,6 +462,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
 
         body = self._read_body()
+        if body is None:  # the client went away mid-body (e.g. it cancelled an upload)
+            log(0, None, False, "client_closed")
+            self._close_quietly()
+            return
         request = Request(method, path, query, headers, body)
 
         if fault is not None and fault.status is not None:
@@ -492,22 +498,32 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     # -- bodies
 
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return b"".join(self._chunks())
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+    def _read_body(self) -> bytes | None:
+        """The whole body, or None when the client stopped sending before its end."""
+        try:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                return b"".join(self._chunks())
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+        except (OSError, ValueError):
+            return None
+        return body if len(body) == length else None
 
     def _chunks(self) -> Iterator[bytes]:
         while True:
             size_line = self.rfile.readline()
+            if not size_line:
+                raise ValueError("the chunked body ended early")
             size = int(size_line.split(b";")[0].strip() or b"0", 16)
             if size == 0:
                 # Trailer lines up to the blank one.
                 while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                     pass
                 return
-            yield self.rfile.read(size)
+            chunk = self.rfile.read(size)
+            if len(chunk) < size:
+                raise ValueError("the chunked body ended early")
+            yield chunk
             self.rfile.readline()  # the CRLF after each chunk
 
     def _read_partial_body(self, limit: int | None) -> int:
