@@ -118,6 +118,7 @@ class ProviderError(FineAuthorError):
     NETWORK = "network"  # no connection, timeouts, dropped connections
     SERVER = "server"  # the service's own trouble (5xx)
     CANCELLED = "cancelled"  # the writer stopped it
+    REFUSED = "refused"  # the service refused the request as sent (a setting out of range)
 
     def __init__(
         self,
