@@ -1,0 +1,613 @@
+"""A fake Together AI API on the shared loopback base (tests/fakes/http.py).
+
+It follows the request and response shapes recorded in the docstring of
+``fineauthor/providers/together_provider.py`` (Together's official Python clients and API
+reference): the three-step upload (``POST /v1/files`` → ``302`` to a signed storage address →
+``PUT`` there → ``POST /v1/files/{id}/preprocess``), ``/v1/fine-tunes`` create, list, get,
+cancel, events, metrics and checkpoints, model limits and the list of trainable models, the
+price estimate, and OpenAI-style streamed chat completions.
+
+Signed storage addresses point at a second server (``storage``) that takes no API key, as a
+real storage service would — so a test can prove the key never travels there.
+
+Jobs move on one step each time they are fetched with ``GET /v1/fine-tunes/{id}``:
+pending → queued → running (one step per fetch, each with an event and a loss measurement) →
+compressing → uploading → completed, with its ``model_output_name``. Scenarios: a job that
+fails (``fail_next_job``), a revoked key (set ``api_key`` to something else), no credit
+(``no_credit``), a model not offered for training (anything outside ``trainable_models``),
+a file rejected (any line that is not a chat example, or ``reject_line``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs
+
+from tests.fakes.http import (
+    FakeHTTPServer,
+    Request,
+    Response,
+    json_response,
+    sse_response,
+)
+
+TRAINABLE_MODELS = (
+    "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
+    "Qwen/Qwen3-8B",
+)
+LORA_RANK = 64
+USER_NAME = "novelist"
+PRICE_PER_TOKEN = 0.000_000_5  # dollars; made up, only the shape matters
+CHAT_REPLY = "The tide came in grey and slow, and the harbour held its breath."
+
+_EPOCH = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+
+
+def _error(message: str, status: int, *, param: str | None = None, code: str = "") -> Response:
+    """Together's error shape."""
+    return json_response(
+        {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "param": param,
+                "code": code or None,
+            }
+        },
+        status=status,
+    )
+
+
+def _no_nagle(server: FakeHTTPServer) -> None:
+    """Answer without the ~40 ms stall of Nagle's algorithm meeting delayed ACKs (the base
+    writes headers and body separately). Set on this server's own handler class only."""
+    httpd = server._httpd
+    if httpd is not None:
+        httpd.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
+
+
+@dataclass
+class FakeFile:
+    id: str
+    filename: str
+    created_at: int
+    data: bytes = b""
+    uploaded: bool = False
+    processing_status: str | None = None  # None until preprocessed
+    report: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": self.id,
+            "object": "file",
+            "created_at": self.created_at,
+            "filename": self.filename,
+            "bytes": len(self.data),
+            "purpose": "fine-tune",
+            "FileType": "jsonl",
+            "LineCount": len(self.data.splitlines()),
+            "Processed": self.processing_status == "COMPLETED",
+        }
+        if self.processing_status is not None:
+            body["processing_status"] = self.processing_status
+            body["validation_report"] = list(self.report)
+        return body
+
+
+@dataclass
+class FakeJob:
+    id: str
+    request: dict[str, Any]
+    created_at: str
+    output_name: str
+    total_steps: int
+    fail_message: str | None = None
+    fail_at_step: int = 2
+    status: str = "pending"
+    step: int = 0
+    updated_at: str = ""
+    events: list[dict[str, Any]] = field(default_factory=list)
+    metrics: list[dict[str, float]] = field(default_factory=list)
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "error", "cancelled")
+
+    def as_json(self, *, truncated: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "user_id": USER_NAME,
+            "model": self.request.get("model"),
+            "model_output_name": self.output_name,
+            "training_file": self.request.get("training_file"),
+            "validation_file": self.request.get("validation_file", ""),
+            "n_epochs": self.request.get("n_epochs", 1),
+            "batch_size": self.request.get("batch_size", "max"),
+            "learning_rate": self.request.get("learning_rate", 0.00001),
+            "training_type": self.request.get("training_type"),
+            "suffix": self.request.get("suffix"),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at or self.created_at,
+            "token_count": 1234 if self.step else None,
+            "total_price": 4_000_000_000 if self.status == "completed" else 0,
+        }
+        if self.status == "running":
+            body["progress"] = {
+                "estimate_available": True,
+                "seconds_remaining": 60 * (self.total_steps - self.step),
+            }
+        if not truncated:
+            body["events"] = list(self.events)
+        return body
+
+
+class FakeTogetherServer(FakeHTTPServer):
+    """Together's REST API under ``/v1``; ``base_url`` is what the provider is given."""
+
+    def __init__(self, *, api_key: str = "tgp_v1_fake-key-for-tests-0123456789") -> None:
+        super().__init__(api_key=api_key)
+        self.storage = FakeHTTPServer(api_key=None)  # signed addresses need no key
+        self.state_lock = threading.Lock()
+        self.files: dict[str, FakeFile] = {}
+        self.jobs: dict[str, FakeJob] = {}
+        self.create_bodies: list[dict[str, Any]] = []  # every POST /v1/fine-tunes body
+        self.estimate_bodies: list[dict[str, Any]] = []
+        self.chat_bodies: list[dict[str, Any]] = []
+        # Scenarios
+        self.trainable_models: list[str] = list(TRAINABLE_MODELS)
+        self.steps_per_job = 4
+        self.no_credit = False
+        self.reject_line: tuple[int, str] | None = None  # force a rejection at this line
+        self.fail_next_job: str | None = None  # the next job created fails with this message
+        self._clock = 0
+        self._routes_added()
+
+    # -- life cycle: the storage server comes and goes with the API
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/v1"
+
+    def start(self) -> FakeTogetherServer:
+        self.storage.start()
+        super().start()
+        for server in (self, self.storage):
+            _no_nagle(server)
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        self.storage.stop()
+
+    def __enter__(self) -> FakeTogetherServer:
+        return self.start()
+
+    # -- Together's shapes for a refused key and an unknown address
+
+    def unauthorized(self, request: Request) -> Response:
+        # Echo the key sent, as some services do: the client must never repeat it.
+        return _error(
+            f"Invalid API key provided: {request.bearer}. You can find your API key at "
+            "https://api.together.xyz/settings/api-keys.",
+            401,
+            code="invalid_api_key",
+        )
+
+    def not_found(self, request: Request) -> Response:
+        return _error(f"Not found: {request.method} {request.path}", 404)
+
+    # -- helpers
+
+    def _now(self) -> tuple[str, int]:
+        """A fake clock that ticks a second per use: ISO text with nanoseconds, as Together's
+        Go services write it, and Unix seconds."""
+        self._clock += 1
+        moment = _EPOCH + timedelta(seconds=self._clock)
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{self._clock:09d}Z"
+        return text, int(moment.timestamp())
+
+    def _event(self, job: FakeJob, kind: str, message: str, level: str = "Info") -> None:
+        stamp, _ = self._now()
+        job.events.append(
+            {
+                "object": "fine-tune-event",
+                "created_at": stamp,
+                "level": level,
+                "message": message,
+                "type": kind,
+                "step": job.step,
+                "total_steps": job.total_steps,
+                "hash": "",
+                "checkpoint_path": "",
+                "model_path": "",
+                "param_count": 8_000_000_000,
+                "token_count": 1234,
+                "training_offset": 0,
+                "wandb_url": "",
+            }
+        )
+        job.updated_at = stamp
+
+    def _advance(self, job: FakeJob) -> None:
+        """One tick of a job's life."""
+        if job.finished:
+            return
+        if job.status == "cancel_requested":
+            job.status = "cancelled"
+            self._event(job, "job_stopped", "Job was cancelled by the user.")
+        elif job.status == "pending":
+            job.status = "queued"
+            self._event(job, "job_pending", "Fine tune request created, waiting in the queue.")
+        elif job.status == "queued":
+            job.status = "running"
+            self._event(job, "job_start", "Job started at a GPU near you.")
+            self._event(job, "training_start", "Training started for model.")
+        elif job.status == "running" and job.step < job.total_steps:
+            job.step += 1
+            if job.fail_message is not None and job.step >= job.fail_at_step:
+                job.status = "error"
+                self._event(job, "job_error", job.fail_message, level="Error")
+                return
+            loss = round(2.0 / job.step, 4)
+            job.metrics.append(
+                {"train/loss": loss, "train/learning_rate": 1e-5, "train/global_step": job.step}
+            )
+            if job.request.get("validation_file"):
+                job.metrics.append(
+                    {"eval/loss": round(loss * 1.1, 4), "train/global_step": job.step}
+                )
+            self._event(job, "training_progress", f"Step {job.step}/{job.total_steps} done.")
+            if job.step == job.total_steps // 2:
+                stamp, _ = self._now()
+                job.checkpoints.append(
+                    {
+                        "checkpoint_type": "Intermediate",
+                        "created_at": stamp,
+                        "path": f"s3://checkpoints/{job.id}/{job.step}",
+                        "step": job.step,
+                    }
+                )
+                self._event(job, "checkpoint_save", f"Checkpoint saved at step {job.step}.")
+        elif job.status == "running":
+            job.status = "compressing"
+            self._event(job, "training_complete", "Training completed.")
+            self._event(job, "model_compressing", "Compressing output model.")
+        elif job.status == "compressing":
+            job.status = "uploading"
+            self._event(job, "model_uploading", "Uploading output model.")
+        elif job.status == "uploading":
+            job.status = "completed"
+            stamp, _ = self._now()
+            job.checkpoints.append(
+                {
+                    "checkpoint_type": "Final",
+                    "created_at": stamp,
+                    "path": f"s3://models/{job.output_name}",
+                    "step": job.step,
+                    "object_name": job.output_name,
+                }
+            )
+            self._event(job, "job_complete", f"Job finished. Model: {job.output_name}")
+
+    def run_job(self, job_id: str) -> FakeJob:
+        """Move a job to its end without a client (tests that need a finished job)."""
+        with self.state_lock:
+            job = self.jobs[job_id]
+            for _ in range(100):
+                if job.finished:
+                    break
+                self._advance(job)
+            return job
+
+    # -- routes
+
+    def _routes_added(self) -> None:  # one place lists the whole API
+        route = self.route
+
+        @route("POST", "/v1/files")
+        def create_upload(request: Request) -> Response:
+            if request.headers.get("content-type", "").startswith("application/json"):
+                fields = {k: str(v) for k, v in (request.json() or {}).items()}
+            else:
+                fields = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
+            if fields.get("purpose") != "fine-tune" or not fields.get("file_name"):
+                return _error("purpose and file_name are required", 400)
+            with self.state_lock:
+                file_id = f"file-{uuid.uuid4()}"
+                _, created = self._now()
+                self.files[file_id] = FakeFile(file_id, fields["file_name"], created)
+            location = f"{self.storage.url}/upload/{file_id}?X-Amz-Signature=fake"
+            return Response(
+                status=302,
+                headers={"Location": location, "X-Together-File-Id": file_id},
+            )
+
+        @self.storage.route("PUT", "/upload/{file_id}")
+        def store(request: Request) -> Response:
+            with self.state_lock:
+                stored = self.files.get(request.params["file_id"])
+                if stored is None:
+                    return Response(status=403, body=b"<Error>AccessDenied</Error>")
+                stored.data = request.body
+                stored.uploaded = True
+            return Response(status=200)
+
+        @route("POST", "/v1/files/{file_id}/preprocess")
+        def preprocess(request: Request) -> Response:
+            with self.state_lock:
+                stored = self.files.get(request.params["file_id"])
+                if stored is None:
+                    return _error("File not found", 404)
+                if not stored.uploaded:
+                    return _error("The file has not been uploaded yet.", 400)
+                stored.report = self._validate(stored.data)
+                stored.processing_status = "INVALID_FORMAT" if stored.report else "COMPLETED"
+                return json_response(stored.as_json())
+
+        @route("GET", "/v1/files")
+        def list_files(request: Request) -> Response:
+            with self.state_lock:
+                return json_response(
+                    {"object": "list", "data": [f.as_json() for f in self.files.values()]}
+                )
+
+        @route("GET", "/v1/files/{file_id}")
+        def get_file(request: Request) -> Response:
+            with self.state_lock:
+                stored = self.files.get(request.params["file_id"])
+                if stored is None:
+                    return _error("File not found", 404)
+                return json_response(stored.as_json())
+
+        @route("DELETE", "/v1/files/{file_id}")
+        def delete_file(request: Request) -> Response:
+            with self.state_lock:
+                removed = self.files.pop(request.params["file_id"], None)
+            if removed is None:
+                return _error("File not found", 404)
+            return json_response({"id": removed.id, "object": "file", "deleted": True})
+
+        @route("GET", "/v1/fine-tunes/models/supported")
+        def supported(request: Request) -> Response:
+            return json_response(
+                {
+                    "models": list(self.trainable_models),
+                    "detailed_models": [{"name": m} for m in self.trainable_models],
+                }
+            )
+
+        @route("GET", "/v1/fine-tunes/models/limits")
+        def limits(request: Request) -> Response:
+            model = request.query.get("model_name", "")
+            if model not in self.trainable_models:
+                return _error(f"Model {model} is not supported for fine-tuning.", 404)
+            return json_response(
+                {
+                    "model_name": model,
+                    "max_num_epochs": 20,
+                    "max_learning_rate": 1.0,
+                    "min_learning_rate": 1e-8,
+                    "max_num_evals": 100,
+                    "max_num_checkpoints": 10,
+                    "lora_training": {
+                        "default_rank": LORA_RANK,
+                        "max_rank": LORA_RANK,
+                        "max_batch_size": 32,
+                        "max_batch_size_dpo": 16,
+                        "min_batch_size": 8,
+                        "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
+                    },
+                    "full_training": {
+                        "max_batch_size": 16,
+                        "max_batch_size_dpo": 8,
+                        "min_batch_size": 8,
+                    },
+                    "supports_full_training": True,
+                }
+            )
+
+        @route("POST", "/v1/fine-tunes/estimate-price")
+        def estimate(request: Request) -> Response:
+            body = request.json() or {}
+            with self.state_lock:
+                self.estimate_bodies.append(body)
+                refused = self._refuse_job(body)
+                if refused is not None:
+                    return refused
+                size = len(self.files[body["training_file"]].data)
+            tokens = size // 4 * int(body.get("n_epochs", 1))
+            price = tokens * PRICE_PER_TOKEN
+            return json_response(
+                {
+                    "estimation_available": True,
+                    "estimated_total_price": price,
+                    "estimated_train_token_count": tokens,
+                    "estimated_eval_token_count": 0,
+                    "allowed_to_proceed": not self.no_credit,
+                    "user_limit": 0.0 if self.no_credit else 100.0,
+                }
+            )
+
+        @route("POST", "/v1/fine-tunes")
+        def create_job(request: Request) -> Response:
+            body = request.json() or {}
+            with self.state_lock:
+                self.create_bodies.append(body)
+                refused = self._refuse_job(body)
+                if refused is not None:
+                    return refused
+                if self.no_credit:
+                    return _error(
+                        "Insufficient balance: your credit does not cover this fine-tuning "
+                        "job. Please add credit at https://api.together.xyz/settings/billing.",
+                        402,
+                    )
+                job_id = f"ft-{uuid.uuid4()}"
+                stamp, _ = self._now()
+                base = str(body["model"]).split("/")[-1]
+                suffix = f"-{body['suffix']}" if body.get("suffix") else ""
+                job = FakeJob(
+                    id=job_id,
+                    request=body,
+                    created_at=stamp,
+                    output_name=f"{USER_NAME}/{base}{suffix}-{job_id[3:11]}",
+                    total_steps=self.steps_per_job,
+                    fail_message=self.fail_next_job,
+                )
+                self.fail_next_job = None
+                self._event(job, "job_pending", "Fine tune request created")
+                self.jobs[job_id] = job
+                return json_response(job.as_json())
+
+        @route("GET", "/v1/fine-tunes")
+        def list_jobs(request: Request) -> Response:
+            with self.state_lock:  # creation order; Together promises none
+                return json_response(
+                    {"data": [job.as_json(truncated=True) for job in self.jobs.values()]}
+                )
+
+        @route("GET", "/v1/fine-tunes/{job_id}")
+        def get_job(request: Request) -> Response:
+            with self.state_lock:
+                job = self.jobs.get(request.params["job_id"])
+                if job is None:
+                    return _error("Fine-tune job not found", 404)
+                self._advance(job)
+                return json_response(job.as_json())
+
+        @route("POST", "/v1/fine-tunes/{job_id}/cancel")
+        def cancel(request: Request) -> Response:
+            with self.state_lock:
+                job = self.jobs.get(request.params["job_id"])
+                if job is None:
+                    return _error("Fine-tune job not found", 404)
+                if not job.finished and job.status != "cancel_requested":
+                    job.status = "cancel_requested"
+                    self._event(job, "cancel_requested", "Cancel requested by the user.")
+                return json_response(job.as_json(truncated=True))
+
+        @route("GET", "/v1/fine-tunes/{job_id}/events")
+        def events(request: Request) -> Response:
+            with self.state_lock:
+                job = self.jobs.get(request.params["job_id"])
+                if job is None:
+                    return _error("Fine-tune job not found", 404)
+                return json_response({"data": list(job.events)})
+
+        @route("GET", "/v1/fine-tunes/{job_id}/metrics")
+        def metrics(request: Request) -> Response:
+            with self.state_lock:
+                job = self.jobs.get(request.params["job_id"])
+                if job is None:
+                    return _error("Fine-tune job not found", 404)
+                low = int(request.query.get("global_step_from", -1))
+                high = int(request.query.get("global_step_to", 1 << 30))
+                rows = [m for m in job.metrics if low <= m["train/global_step"] <= high]
+                return json_response({"metrics": rows})
+
+        @route("GET", "/v1/fine-tunes/{job_id}/checkpoints")
+        def checkpoints(request: Request) -> Response:
+            with self.state_lock:
+                job = self.jobs.get(request.params["job_id"])
+                if job is None:
+                    return _error("Fine-tune job not found", 404)
+                return json_response({"data": list(reversed(job.checkpoints))})
+
+        @route("POST", "/v1/chat/completions")
+        def chat(request: Request) -> Response:
+            body = request.json() or {}
+            with self.state_lock:
+                self.chat_bodies.append(body)
+                served = set(self.trainable_models) | {
+                    j.output_name for j in self.jobs.values() if j.status == "completed"
+                }
+            model = body.get("model")
+            if model not in served:
+                return _error(
+                    f"Unable to access model {model}. Please visit "
+                    "https://api.together.ai/models to view the list of supported models.",
+                    404,
+                    param="model",
+                    code="model_not_available",
+                )
+            words = CHAT_REPLY.split(" ")
+            pieces = [w if i == 0 else " " + w for i, w in enumerate(words)]
+            if not body.get("stream"):
+                return json_response(
+                    {
+                        "id": "chat-1",
+                        "object": "chat.completion",
+                        "model": model,
+                        "choices": [
+                            {"index": 0, "message": {"role": "assistant", "content": CHAT_REPLY}}
+                        ],
+                    }
+                )
+            chunks: list[Any] = [
+                {
+                    "id": "chat-1",
+                    "object": "chat.completion.chunk",
+                    "model": model,
+                    "choices": [{"index": 0, "delta": {"role": "assistant", "content": piece}}],
+                }
+                for piece in pieces
+            ]
+            chunks.append(
+                {
+                    "id": "chat-1",
+                    "object": "chat.completion.chunk",
+                    "model": model,
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
+            )
+            return sse_response(chunks, final="[DONE]")
+
+    # -- rules shared by the estimate and job creation (call with the lock held)
+
+    def _refuse_job(self, body: dict[str, Any]) -> Response | None:
+        model = body.get("model")
+        if model not in self.trainable_models:
+            return _error(f"Model {model} is not supported for fine-tuning.", 400, param="model")
+        for key in ("training_file", "validation_file"):
+            file_id = body.get(key)
+            if key == "validation_file" and not file_id:
+                continue
+            stored = self.files.get(str(file_id))
+            if stored is None or stored.processing_status != "COMPLETED":
+                return _error(
+                    f"{key} {file_id} was not found or has not been processed.",
+                    400,
+                    param=key,
+                )
+        return None
+
+    def _validate(self, data: bytes) -> list[str]:
+        """Server-side checks, in the words of Together's validation reports."""
+        problems: list[str] = []
+        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+            if self.reject_line is not None and number == self.reject_line[0]:
+                problems.append(f"Line {number}: {self.reject_line[1]}")
+                continue
+            if not line.strip():
+                continue
+            try:
+                example = json.loads(line)
+            except ValueError:
+                problems.append(f"Line {number}: not valid JSON")
+                continue
+            messages = example.get("messages") if isinstance(example, dict) else None
+            if not isinstance(messages, list) or not messages:
+                problems.append(f"Line {number}: missing the messages field")
+                continue
+            for index, message in enumerate(messages):
+                if not isinstance(message, dict) or "role" not in message:
+                    problems.append(f"Line {number}: messages[{index}] must contain a role field")
+                    break
+        return problems
