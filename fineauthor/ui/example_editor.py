@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedLayout,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -523,7 +524,24 @@ class ExampleEditor(QWidget):
         field.set_prose_font(self._font)
         field.edited.connect(lambda text, f=field: self._field_edited(f, text))
         field.zoomRequested.connect(self._zoom_by)
+        tokens_button = QToolButton(field)
+        tokens_button.setObjectName("showTokens")
+        tokens_button.setText(self.tr("Show as tokens"))
+        tokens_button.setAutoRaise(True)
+        tokens_button.setToolTip(
+            self.tr("See this text, or the part you selected, as the pieces the model reads.")
+        )
+        tokens_button.setAccessibleName(self.tr("Show %1 as tokens").replace("%1", name))
+        tokens_button.clicked.connect(lambda _checked=False, f=field: self._show_tokens(f))
+        field.add_footer_widget(tokens_button)
         return field
+
+    def _show_tokens(self, field: MessageField) -> None:
+        from fineauthor.ui.token_viewer import show_tokens_dialog  # loaded when first wanted
+
+        selected = field.editor.textCursor().selectedText()
+        selected = selected.replace("\u2029", "\n").replace("\u2028", "\n")
+        show_tokens_dialog(self, selected or field.text(), self._document.settings.base_model)
 
     def _add_weight_box(self, field: MessageField, name: str) -> QCheckBox:
         box = QCheckBox(self.tr("Train on this answer"), field)
