@@ -99,8 +99,10 @@ def _sleep_unless_cancelled(
     sleep: Callable[[float], None], seconds: float, cancelled: Callable[[], bool] | None
 ) -> None:
     # Short naps, so stopping the watch takes effect within a quarter of a second.
-    end = time.monotonic() + seconds
-    while (remaining := end - time.monotonic()) > 0:
+    slept = 0.0
+    while slept < seconds:
         if cancelled is not None and cancelled():
             return
-        sleep(min(0.25, remaining))
+        nap = min(0.25, seconds - slept)
+        sleep(nap)
+        slept += nap
