@@ -260,7 +260,7 @@ class TokenChips(QWidget):
         dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
         ink = palette.color(QPalette.ColorRole.Text)
         faint = QColor(ink)
-        faint.setAlphaF(0.4)
+        faint.setAlphaF(0.5)
         muted = QColor(ink)
         muted.setAlphaF(0.62)
         face, small = self._fonts()
@@ -607,7 +607,7 @@ def show_tokens_dialog(parent: QWidget | None, text: str, model_id: str) -> QDia
     """Open a small window showing ``text`` as tokens for ``model_id``; returns it (it closes
     itself and is deleted when the writer closes it)."""
     dialog = QDialog(parent)
-    dialog.setWindowTitle(dialog.tr("Show as tokens"))
+    dialog.setWindowTitle(dialog.tr("Your text as tokens"))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setAccessibleName(dialog.tr("Your text as the model reads it"))
     layout = QVBoxLayout(dialog)

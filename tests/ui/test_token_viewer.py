@@ -215,7 +215,7 @@ def test_show_tokens_dialog(qtbot) -> None:
     _ready(qtbot, viewer)
     assert viewer.text == "Liz"
     assert [c.token_id for c in viewer.chips()] == [159136]
-    assert dialog.windowTitle() == "Show as tokens"
+    assert dialog.windowTitle() == "Your text as tokens"
 
 
 def test_the_editor_shows_the_selection_or_the_whole_field_as_tokens(qtbot, tmp_path: Path) -> None:
