@@ -63,14 +63,6 @@ def _error(message: str, status: int, *, param: str | None = None, code: str = "
     )
 
 
-def _no_nagle(server: FakeHTTPServer) -> None:
-    """Answer without the ~40 ms stall of Nagle's algorithm meeting delayed ACKs (the base
-    writes headers and body separately). Set on this server's own handler class only."""
-    httpd = server._httpd
-    if httpd is not None:
-        httpd.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
-
-
 @dataclass
 class FakeFile:
     id: str
@@ -178,8 +170,6 @@ class FakeTogetherServer(FakeHTTPServer):
     def start(self) -> FakeTogetherServer:
         self.storage.start()
         super().start()
-        for server in (self, self.storage):
-            _no_nagle(server)
         return self
 
     def stop(self) -> None:

@@ -33,7 +33,7 @@ from fineauthor.providers.openai_provider import (
 )
 from tests.fakes.openai_server import FakeOpenAI, error_body, masked
 
-KEY = "sk-proj-FineAuthorTest0123456789abcdefGHIJ"
+KEY = "sk-proj-fake-FineAuthor0123456789abcdefGHIJ"
 MODEL = "gpt-4.1-mini-2025-04-14"
 
 
@@ -482,7 +482,7 @@ def test_an_account_refused_fine_tuning_hears_the_dates_and_where_to_go(provider
 
 def test_a_revoked_key_is_auth_and_the_key_is_in_no_error_text(provider, server, examples):
     file = provider.upload(examples)
-    server.api_key = "sk-proj-the-new-key-000000000000"  # the writer's key was revoked
+    server.api_key = "sk-proj-fake-new-key-000000000000"  # the writer's key was revoked
 
     problems = []
     for call in (

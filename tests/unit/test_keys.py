@@ -378,8 +378,8 @@ def test_unknown_provider_names_the_known_ones() -> None:
 @pytest.mark.parametrize(
     ("key", "shown"),
     [
-        ("sk-proj-abcdefghijklmnopqrstuvwxyzx9Q2", "sk-…x9Q2"),
-        ("sk-abcdefghijklmnopqrstuvwxyzx9Q2", "sk-…x9Q2"),
+        ("sk-proj-fakeefghijklmnopqrstuvwxyzx9Q2", "sk-…x9Q2"),
+        ("sk-fakedefghijklmnopqrstuvwxyzx9Q2", "sk-…x9Q2"),
         ("tgp_v1_abcdefghijklmnopqrstuvwQ7x2", "tgp_…Q7x2"),
         ("fw_abcdefghijklmnopqrstuvwxyzAB12", "fw_…AB12"),
         ("0123456789abcdef0123456789abcdefb4c1", "…b4c1"),
