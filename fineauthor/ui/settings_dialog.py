@@ -1,6 +1,5 @@
-"""Settings: the font you write in, light or dark, and where new projects are kept.
-
-Provider accounts are not here yet; they arrive with training.
+"""Settings: the font you write in, light or dark, and where new projects are kept (General),
+and the key for each training service (Accounts, which applies at once).
 """
 
 from __future__ import annotations
@@ -22,11 +21,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from fineauthor.core.settings import DEFAULTS, folders, load_settings, save_settings
+from fineauthor.ui.accounts_page import AccountsPage
 
 FONT_SIZE_MIN = 8
 FONT_SIZE_MAX = 40
@@ -125,11 +126,35 @@ class SettingsDialog(QDialog):
         restore.clicked.connect(self.restore_defaults)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch()
+        layout.addWidget(self._pages(form), 1)
         layout.addWidget(self.buttons)
 
         self._show(self._values)
+
+    def _pages(self, general_form: QFormLayout) -> QTabWidget:
+        """General (the form above, saved on OK) and Accounts (keys, kept at once)."""
+        general = QWidget()
+        general.setAccessibleName(self.tr("General"))
+        general_layout = QVBoxLayout(general)
+        general_layout.addLayout(general_form)
+        general_layout.addStretch()
+        self.accounts_page = AccountsPage()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Settings pages"))
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(self.accounts_page, self.tr("Accounts"))
+        self.tabs.currentChanged.connect(self._page_changed)
+        return self.tabs
+
+    @Slot(int)
+    def _page_changed(self, _index: int) -> None:
+        # Restore Defaults is about the General page; keys are never reset by it.
+        restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        restore.setVisible(self.tabs.currentWidget() is not self.accounts_page)
+
+    def show_accounts(self) -> None:
+        """Turn to the Accounts page (for "add a key first" on the way to training)."""
+        self.tabs.setCurrentWidget(self.accounts_page)
 
     def _show(self, values: dict[str, object]) -> None:
         family = str(values["editor_font_family"])
