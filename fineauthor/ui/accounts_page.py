@@ -178,6 +178,7 @@ class ProviderAccount(QGroupBox):
             self._stored = None
             self._show_where(str(problem), "")
         else:
+            self.where_label.setToolTip("")
             stored = self._stored
             if stored is None:
                 self._show_where(self.tr("No key yet"), "")
@@ -189,9 +190,9 @@ class ProviderAccount(QGroupBox):
                     stored.masked,
                 )
             elif stored.source == keys.SESSION:
-                self._show_where(
-                    self.tr("For this session only (forgotten when FineAuthor quits)"),
-                    stored.masked,
+                self._show_where(self.tr("For this session only"), stored.masked)
+                self.where_label.setToolTip(
+                    self.tr("FineAuthor keeps this key in memory and forgets it when you quit.")
                 )
             else:
                 self._show_where(self.tr("Kept in your system keychain"), stored.masked)

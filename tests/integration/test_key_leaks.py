@@ -206,9 +206,7 @@ def _settings_dialog(qtbot, key: str, use_keychain: bool, monkeypatch: pytest.Mo
     row.key_edit.paste()
     row.save_button.click()
     assert row.where_label.text() == (
-        "Kept in your system keychain"
-        if use_keychain
-        else "For this session only (forgotten when FineAuthor quits)"
+        "Kept in your system keychain" if use_keychain else "For this session only"
     )
     row.test_button.click()  # the fake server refuses this key
     qtbot.waitUntil(lambda: not row.testing, timeout=15_000)

@@ -241,7 +241,8 @@ def test_no_keychain_offers_this_session_only(
     key = fake_key("fw_")
     paste(row, key)
     row.save_button.click()
-    assert row.where_label.text() == "For this session only (forgotten when FineAuthor quits)"
+    assert row.where_label.text() == "For this session only"
+    assert "forgets it when you quit" in row.where_label.toolTip()
     assert row.masked_label.text() == keys.masked(key)
     stored = keys.key_for("fireworks")
     assert (stored.value, stored.source) == (key, keys.SESSION)  # type: ignore[union-attr]
