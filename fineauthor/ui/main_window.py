@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from fineauthor.core.project import Project
     from fineauthor.ui.document import ProjectDocument
     from fineauthor.ui.project_view import ProjectView
+    from fineauthor.ui.wizard import FirstFineTuneWizard
 
 PROJECT_SUFFIX = SUFFIX  # ".fineauthor"
 DATASET_SUFFIXES = (".jsonl",)
@@ -53,10 +54,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.document: ProjectDocument | None = None
         self.view: ProjectView | None = None
+        self.wizard: FirstFineTuneWizard | None = None
         self._was_shown = False
 
         self.start_page = StartPage()
-        self.start_page.new_requested.connect(self.choose_new_project)
+        self.start_page.new_requested.connect(self.start_wizard)
+        self.start_page.continue_requested.connect(self.start_wizard)
         self.start_page.open_requested.connect(self.choose_project)
         self.start_page.sample_requested.connect(self.open_sample_project)
         self.start_page.recent_chosen.connect(self.open_project)
@@ -109,9 +112,9 @@ class MainWindow(QMainWindow):
         key, icon = QKeySequence.StandardKey, QStyle.StandardPixmap
         self.new_action = self._action(
             self.tr("&New Project…"),
-            self.choose_new_project,
+            self.start_wizard,
             shortcut=key.New,
-            tip=self.tr("Start a new, empty project"),
+            tip=self.tr("Plan a new fine-tune and set up its project, step by step"),
             icon=icon.SP_FileIcon,
         )
         self.open_action = self._action(
@@ -288,6 +291,31 @@ class MainWindow(QMainWindow):
             empty.setEnabled(False)
 
     # Opening and closing -------------------------------------------------------------------
+
+    @Slot()
+    def start_wizard(self) -> None:
+        """Open the planning guide, which resumes an unfinished plan and ends in a new project
+        that opens here."""
+        if self.wizard is not None:
+            self.wizard.raise_()
+            self.wizard.activateWindow()
+            return
+        from fineauthor.ui.wizard import FirstFineTuneWizard
+
+        try:
+            wizard = FirstFineTuneWizard(self)
+        except FineAuthorError as error:
+            self.show_problem(self.tr("The planning guide could not start."), str(error))
+            return
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.projectCreated.connect(self.open_project)
+        wizard.finished.connect(self._wizard_closed)
+        self.wizard = wizard
+        wizard.open()
+
+    def _wizard_closed(self) -> None:
+        self.wizard = None
+        self.start_page.refresh()  # offers "Continue planning" if it was left part-way
 
     @Slot()
     def choose_new_project(self) -> None:

@@ -62,13 +62,14 @@ class StartPage(QWidget):
     """A short welcome, buttons to start or open a project, and the recent projects list."""
 
     new_requested = Signal()
+    continue_requested = Signal()  # carry on with an unfinished planning guide
     open_requested = Signal()
     sample_requested = Signal()
     recent_chosen = Signal(Path)
 
     PATH_ROLE = Qt.ItemDataRole.UserRole
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - one page
         super().__init__(parent)
         self.setAccessibleName(self.tr("Start page"))
 
@@ -93,6 +94,7 @@ class StartPage(QWidget):
         self.new_button = QPushButton(self.tr("Start a new project…"))
         self.new_button.setAccessibleName(self.tr("Start a new project"))
         self.new_button.clicked.connect(self.new_requested)
+        self.continue_button = self._create_continue_button()
         self.open_button = QPushButton(self.tr("Open a project…"))
         self.open_button.setAccessibleName(self.tr("Open a project"))
         self.open_button.clicked.connect(self.open_requested)
@@ -104,6 +106,7 @@ class StartPage(QWidget):
         self.sample_button.clicked.connect(self.sample_requested)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
+        buttons.addWidget(self.continue_button)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.sample_button)
@@ -140,6 +143,13 @@ class StartPage(QWidget):
         outer.addStretch(1)
 
         self.refresh()
+
+    def _create_continue_button(self) -> QPushButton:
+        # Shown only while a planning guide was left part-way (see refresh).
+        button = QPushButton()
+        button.clicked.connect(self.continue_requested)
+        button.hide()
+        return button
 
     def _create_message_box(self) -> tuple[QFrame, QLabel]:
         frame = QFrame()
@@ -178,7 +188,20 @@ class StartPage(QWidget):
         return recent
 
     def refresh(self) -> None:
-        """Reload the recent projects list from the settings."""
+        """Reload the recent projects list from the settings, and look for an unfinished plan."""
+        from fineauthor.ui.wizard.draft import find_draft
+
+        draft = find_draft()
+        if draft is not None:
+            title = draft.title or self.tr("your new project")
+            self.continue_button.setText(self.tr("Continue planning {title}…").format(title=title))
+            self.continue_button.setAccessibleName(
+                self.tr("Continue planning {title}").format(title=title)
+            )
+            self.continue_button.setToolTip(
+                self.tr("Carry on with the planning guide where you left it")
+            )
+        self.continue_button.setVisible(draft is not None)
         self.recent_list.clear()
         for path in recent_projects():
             item = QListWidgetItem(f"{path.stem}\n{path.parent}")
