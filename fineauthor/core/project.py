@@ -69,7 +69,8 @@ class ProjectSettings:
 
     ``target_words``/``tolerance_words`` are None until the writer sets a length.
     ``win_conditions`` is a tuple of small dicts (one per check the writer wants met) and
-    ``wizard`` holds the first-fine-tune wizard's answers as they were given.
+    ``wizard`` holds the first-fine-tune wizard's answers as they were given, and
+    ``bench_tally`` the test bench's blind-test choices (see ``core.bench.BenchTally``).
     """
 
     title: str = ""
@@ -81,6 +82,7 @@ class ProjectSettings:
     provider: str = ""
     base_model: str = ""
     wizard: dict[str, Any] = field(default_factory=dict, hash=False)
+    bench_tally: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 _SETTING_NAMES = tuple(f.name for f in fields(ProjectSettings))
@@ -92,7 +94,7 @@ def _valid_setting(key: str, value: object) -> bool:
         return value is None or (isinstance(value, int) and not isinstance(value, bool))
     if key == "win_conditions":
         return isinstance(value, list | tuple) and all(isinstance(item, dict) for item in value)
-    if key == "wizard":
+    if key in ("wizard", "bench_tally"):
         return isinstance(value, dict)
     return isinstance(value, str)
 

@@ -156,6 +156,28 @@ def test_update_settings_persists(path: Path, project: Project) -> None:
         assert reopened.settings.style_name == "Outline Mageddon"
 
 
+def test_bench_tally_setting_defaults_empty_and_persists(path: Path, project: Project) -> None:
+    assert project.settings.bench_tally == {}
+    tally = {
+        "pairs": [
+            {
+                "fine_tuned": "ft:gpt-4.1-mini:org::a1",
+                "base": "gpt-4.1-mini",
+                "fine_tuned_chosen": 7,
+                "base_chosen": 2,
+                "neither": 1,
+            }
+        ]
+    }
+    project.update_settings(bench_tally=tally)
+    with pytest.raises(TypeError):
+        project.update_settings(bench_tally=["not", "a", "dict"])
+    project.close()
+    with Project.open(path) as reopened:
+        assert reopened.settings.bench_tally == tally
+        assert reopened.settings.title == "Chapter ideas"  # the other settings are untouched
+
+
 def test_update_settings_rejects_unknown_or_wrong_values(project: Project) -> None:
     with pytest.raises(TypeError, match="unknown project setting 'colour'"):
         project.update_settings(title="New", colour="red")
