@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +89,13 @@ class FakeOpenAI(FakeHTTPServer):
         self.steps_per_poll = 2  # how far a running job moves each time it is looked at
         self.metrics_event_every = 1  # 2: metrics events only every other step (the CSV has all)
         self.events_page_default = 20  # OpenAI's default page size
+        # Chat: a model listed here answers with this text (and is served even if it is not in
+        # ``models``); any other known model echoes "<model> says: <prompt>".
+        self.chat_replies: dict[str, str] = {}
+        # Chat: while this event is not set, a streamed reply stops after its
+        # first ``chat_hold_after`` pieces and waits (for tests that look mid-stream).
+        self.chat_hold: threading.Event | None = None
+        self.chat_hold_after = 1
         # The next created job fails at this step with this error (see fail_next_job).
         self._next_failure: tuple[dict[str, Any], int] | None = None
         # -- state
@@ -687,13 +695,14 @@ class FakeOpenAI(FakeHTTPServer):
         if self.quota_exhausted:
             return self._no_quota()
         model = body.get("model", "")
-        if not any(m["id"] == model for m in self.models):
+        reply = self.chat_replies.get(model)
+        if reply is None and not any(m["id"] == model for m in self.models):
             return self._model_not_found(model)
         messages = body.get("messages") or []
         prompt = next(
             (m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), ""
         )
-        words = f"{model} says: {prompt}".split(" ")
+        words = (f"{model} says: {prompt}" if reply is None else reply).split(" ")
         pieces = [word if i == 0 else " " + word for i, word in enumerate(words)]
         completion_id = self._new_id("chatcmpl")
         created = self._now()
@@ -731,7 +740,15 @@ class FakeOpenAI(FakeHTTPServer):
                 ],
             }
 
-        chunks = [chunk({"role": "assistant", "content": ""})]
-        chunks += [chunk({"content": piece}) for piece in pieces]
-        chunks.append(chunk({}, "stop"))
-        return sse_response(chunks, final="[DONE]")
+        hold, hold_after = self.chat_hold, self.chat_hold_after
+
+        def chunks() -> Iterator[dict[str, Any]]:
+            yield chunk({"role": "assistant", "content": ""})
+            for index, piece in enumerate(pieces):
+                if hold is not None and index == hold_after:
+                    while not hold.wait(0.05) and not self._stopping.is_set():
+                        pass
+                yield chunk({"content": piece})
+            yield chunk({}, "stop")
+
+        return sse_response(chunks(), final="[DONE]")
