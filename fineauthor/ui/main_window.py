@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 PROJECT_SUFFIX = SUFFIX  # ".fineauthor"
 DATASET_SUFFIXES = (".jsonl",)
+# Writing to cut into examples (core.manuscript.SUFFIXES, core.spreadsheet.SUFFIXES).
+MANUSCRIPT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
+SPREADSHEET_SUFFIXES = (".csv", ".tsv")
 
 
 class MainWindow(QMainWindow):
@@ -128,7 +131,9 @@ class MainWindow(QMainWindow):
             self.tr("&Import Examples…"),
             self.choose_import,
             shortcut="Ctrl+I",
-            tip=self.tr("Add examples from a training file (.jsonl) to this project"),
+            tip=self.tr(
+                "Add examples from a training file, a manuscript or a spreadsheet to this project"
+            ),
         )
         self.export_action = self._action(
             self.tr("&Export for Training…"),
@@ -552,18 +557,32 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Import examples"),
             str(folder),
-            self.tr("Training files (*.jsonl);;All files (*)"),
+            self.tr(
+                "Training files (*.jsonl);;Manuscripts (*.txt *.md *.markdown *.docx);;"
+                "Spreadsheets (*.csv *.tsv);;All files (*)"
+            ),
         )
         if path:
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> None:
-        """Add a training file's examples to the open project, after showing what will come."""
+        """Add a file's examples to the open project, after showing what will come: a training
+        file, a manuscript cut into chapters or scenes, or a spreadsheet's rows."""
         if self.document is None:
             return
-        from fineauthor.ui.import_dialog import ImportDialog
+        suffix = Path(path).suffix.lower()
+        if suffix in MANUSCRIPT_SUFFIXES:
+            from fineauthor.ui.manuscript_import_dialog import ManuscriptImportDialog
 
-        dialog = ImportDialog(self.document, path, self)
+            dialog = ManuscriptImportDialog(self.document, path, self)
+        elif suffix in SPREADSHEET_SUFFIXES:
+            from fineauthor.ui.csv_import_dialog import CSVImportDialog
+
+            dialog = CSVImportDialog(self.document, path, self)
+        else:
+            from fineauthor.ui.import_dialog import ImportDialog
+
+            dialog = ImportDialog(self.document, path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -682,6 +701,7 @@ def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
     urls = event.mimeData().urls()
     if len(urls) == 1 and urls[0].isLocalFile():
         path = Path(urls[0].toLocalFile())
-        if path.suffix in (PROJECT_SUFFIX, *DATASET_SUFFIXES):
+        suffixes = (PROJECT_SUFFIX, *DATASET_SUFFIXES, *MANUSCRIPT_SUFFIXES, *SPREADSHEET_SUFFIXES)
+        if path.suffix.lower() in suffixes:
             return path
     return None
