@@ -174,18 +174,22 @@ def _read_bytes(path: Path, limit: int) -> bytes:
                 "Import one book at a time."
             )
         return path.read_bytes()
-    except FileNotFoundError:
-        raise ManuscriptError(f"“{name}” could not be found. It may have been moved.") from None
-    except IsADirectoryError:
-        raise ManuscriptError(f"“{name}” is a folder, not a file.") from None
-    except PermissionError:
-        raise ManuscriptError(
-            f"FineAuthor is not allowed to read “{name}”. Check the file’s permissions."
-        ) from None
     except OSError as problem:
-        raise ManuscriptError(
-            f"“{name}” could not be read ({problem.strerror or 'the disk reported a problem'})."
-        ) from None
+        raise _unreadable(name, problem) from None
+
+
+def _unreadable(name: str, problem: OSError) -> ManuscriptError:
+    """A file the system would not give us, in plain words."""
+    if isinstance(problem, FileNotFoundError):
+        return ManuscriptError(f"“{name}” could not be found. It may have been moved.")
+    if isinstance(problem, IsADirectoryError):
+        return ManuscriptError(f"“{name}” is a folder, not a file.")
+    if isinstance(problem, PermissionError):
+        return ManuscriptError(
+            f"FineAuthor is not allowed to read “{name}”. Check the file’s permissions."
+        )
+    reason = problem.strerror or "the disk reported a problem"
+    return ManuscriptError(f"“{name}” could not be read ({reason}).")
 
 
 # Recognising headings and scene breaks in a line of text --------------------------------------
@@ -416,7 +420,6 @@ def _special(line: str) -> Paragraph | None:
 
 # Word (.docx) ------------------------------------------------------------------------------
 
-_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _NOT_DOCX = (
     "“{name}” can’t be read as a Word document. If it is an older Word file (.doc) or is "
     "protected by a password, open it in Word or LibreOffice, save it as .docx without a "
@@ -435,7 +438,6 @@ def docx_paragraphs(path: Path) -> tuple[list[Paragraph], list[str]]:
     field result, content control and tracked insertion counts; tracked deletions do not.
     """
     name = path.name
-    _read_bytes(path, MAX_TEXT_BYTES * 4)  # the same plain errors for a missing file
     try:
         with zipfile.ZipFile(path) as archive:
             main = _main_part(archive)
@@ -445,9 +447,7 @@ def docx_paragraphs(path: Path) -> tuple[list[Paragraph], list[str]]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
         raise ManuscriptError(_NOT_DOCX.format(name=name)) from None
     except OSError as problem:
-        raise ManuscriptError(
-            f"“{name}” could not be read ({problem.strerror or 'the disk reported a problem'})."
-        ) from None
+        raise _unreadable(name, problem) from None
     if body is None:
         raise ManuscriptError(_NOT_DOCX.format(name=name))
     levels = _style_levels(styles)
