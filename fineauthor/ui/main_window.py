@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from fineauthor.ui.wizard import FirstFineTuneWizard
 
 PROJECT_SUFFIX = SUFFIX  # ".fineauthor"
-DATASET_SUFFIXES = (".jsonl",)
+# Training files, and ChatGPT exports (the .zip, or its conversations.json), which
+# import_file tells apart by what they hold.
+DATASET_SUFFIXES = (".jsonl", ".zip", ".json")
 # Writing to cut into examples (core.manuscript.SUFFIXES, core.spreadsheet.SUFFIXES).
 MANUSCRIPT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 SPREADSHEET_SUFFIXES = (".csv", ".tsv")
@@ -558,7 +560,8 @@ class MainWindow(QMainWindow):
             self.tr("Import examples"),
             str(folder),
             self.tr(
-                "Training files (*.jsonl);;Manuscripts (*.txt *.md *.markdown *.docx);;"
+                "Training files (*.jsonl);;ChatGPT exports (*.zip *.json);;"
+                "Manuscripts (*.txt *.md *.markdown *.docx);;"
                 "Spreadsheets (*.csv *.tsv);;All files (*)"
             ),
         )
@@ -569,6 +572,15 @@ class MainWindow(QMainWindow):
         """Add a file's examples to the open project, after showing what will come: a training
         file, a manuscript cut into chapters or scenes, or a spreadsheet's rows."""
         if self.document is None:
+            return
+        from fineauthor.core.chatgpt_export import is_chatgpt_export
+
+        if is_chatgpt_export(path):  # the .zip ChatGPT emails, or the conversations.json in it
+            from fineauthor.ui.chatgpt_import_dialog import ChatGPTImportDialog
+
+            chatgpt = ChatGPTImportDialog(self.document, path, self)
+            chatgpt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            chatgpt.open()
             return
         suffix = Path(path).suffix.lower()
         if suffix in MANUSCRIPT_SUFFIXES:
