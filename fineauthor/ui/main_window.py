@@ -37,6 +37,7 @@ from fineauthor.ui.start_page import StartPage, recent_projects, remember_recent
 if TYPE_CHECKING:
     from fineauthor.core.project import Project
     from fineauthor.ui.document import ProjectDocument
+    from fineauthor.ui.jobs_view import TrainingJobs
     from fineauthor.ui.project_view import ProjectView
     from fineauthor.ui.wizard import FirstFineTuneWizard
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.document: ProjectDocument | None = None
         self.view: ProjectView | None = None
+        self.training: TrainingJobs | None = None  # the open project's training windows
         self.wizard: FirstFineTuneWizard | None = None
         self._was_shown = False
 
@@ -220,6 +222,18 @@ class MainWindow(QMainWindow):
         self.report_action.setCheckable(True)
         self.report_action.setChecked(True)
 
+        self.train_action = self._action(
+            self.tr("&Train a Model…"),
+            self.show_train_dialog,
+            shortcut="Ctrl+T",
+            tip=self.tr("Check your examples, see the cost, and train a model on them"),
+        )
+        self.jobs_action = self._action(
+            self.tr("Training &Jobs"),
+            self.show_jobs,
+            tip=self.tr("Every model you trained from this project, and the ones training now"),
+        )
+
         self.what_action = self._action(
             self.tr("&What Is a Fine-Tune?"), self.show_what_is_a_fine_tune
         )
@@ -240,6 +254,8 @@ class MainWindow(QMainWindow):
             self.zoom_out_action,
             self.zoom_reset_action,
             self.report_action,
+            self.train_action,
+            self.jobs_action,
         ]
 
     def _create_menus(self) -> None:
@@ -267,6 +283,9 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
         view_menu.addSeparator()
         view_menu.addAction(self.report_action)
+
+        train_menu = bar.addMenu(self.tr("T&rain"))
+        train_menu.addActions([self.train_action, self.jobs_action])
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addActions([self.what_action, self.shortcuts_action])
@@ -421,8 +440,49 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(project.path))
         self.saved_label.setText(self.tr("All changes saved"))
         self._update_actions()
+        self._resume_training(document)
+
+    def _resume_training(self, document: ProjectDocument) -> None:
+        """Keep watching, quietly, the trainings that had not finished when last open."""
+        from fineauthor.ui.jobs_view import TrainingJobs
+
+        self.training = TrainingJobs(document, self)
+        self.training.tryRequested.connect(self._try_model)
+        count = self.training.resume_unfinished()
+        if count:
+            self.statusBar().showMessage(
+                (
+                    self.tr("Still watching 1 training. Train ▸ Training Jobs shows it.")
+                    if count == 1
+                    else self.tr("Still watching %1 trainings. Train ▸ Training Jobs shows them.")
+                ).replace("%1", str(count)),
+                15000,
+            )
+
+    @Slot()
+    def show_train_dialog(self) -> None:
+        if self.training is not None:
+            self.training.show_train_dialog()
+
+    @Slot()
+    def show_jobs(self) -> None:
+        if self.training is not None:
+            self.training.show_jobs()
+
+    @Slot(str)
+    def _try_model(self, model_id: str) -> None:
+        # The test bench comes in a later version; until then, say where the name went.
+        self.statusBar().showMessage(
+            self.tr("Trying a model side by side comes soon. Its name: {model}").format(
+                model=model_id
+            ),
+            15000,
+        )
 
     def _close_current(self) -> None:
+        if self.training is not None:
+            self.training.shutdown()
+            self.training = None
         if self.view is not None:
             self.view.shutdown()
             self.pages.removeWidget(self.view)

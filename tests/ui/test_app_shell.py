@@ -75,7 +75,7 @@ def test_start_page_shows_when_no_project_is_open(window: MainWindow) -> None:
 
 def test_menus_follow_the_platform_conventions(window: MainWindow) -> None:
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
-    assert list(menus) == ["&File", "&Edit", "&View", "&Help"]
+    assert list(menus) == ["&File", "&Edit", "&View", "T&rain", "&Help"]
 
     def items(menu: str) -> list[str]:
         return [a.text() for a in menus[menu].actions() if not a.isSeparator()]
@@ -99,6 +99,8 @@ def test_menus_follow_the_platform_conventions(window: MainWindow) -> None:
         "D&uplicate",
         "&Delete Example",
     ]
+    assert items("T&rain")[:2] == ["&Train a Model…", "Training &Jobs"]
+    assert window.train_action.shortcut().toString() == "Ctrl+T"
     assert items("&Help") == [
         "&What Is a Fine-Tune?",
         "&Keyboard Shortcuts",
