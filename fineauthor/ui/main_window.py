@@ -233,6 +233,11 @@ class MainWindow(QMainWindow):
             self.show_jobs,
             tip=self.tr("Every model you trained from this project, and the ones training now"),
         )
+        self.bench_action = self._action(
+            self.tr("Test &Bench…"),
+            self.show_test_bench,
+            tip=self.tr("Give your trained model and the one it came from the same prompt"),
+        )
 
         self.what_action = self._action(
             self.tr("&What Is a Fine-Tune?"), self.show_what_is_a_fine_tune
@@ -256,6 +261,7 @@ class MainWindow(QMainWindow):
             self.report_action,
             self.train_action,
             self.jobs_action,
+            self.bench_action,
         ]
 
     def _create_menus(self) -> None:
@@ -285,7 +291,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.report_action)
 
         train_menu = bar.addMenu(self.tr("T&rain"))
-        train_menu.addActions([self.train_action, self.jobs_action])
+        train_menu.addActions([self.train_action, self.jobs_action, self.bench_action])
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addActions([self.what_action, self.shortcuts_action])
@@ -469,15 +475,18 @@ class MainWindow(QMainWindow):
         if self.training is not None:
             self.training.show_jobs()
 
+    @Slot()
+    def show_test_bench(self) -> None:
+        self._try_model("")
+
     @Slot(str)
     def _try_model(self, model_id: str) -> None:
-        # The test bench comes in a later version; until then, say where the name went.
-        self.statusBar().showMessage(
-            self.tr("Trying a model side by side comes soon. Its name: {model}").format(
-                model=model_id
-            ),
-            15000,
-        )
+        """Open the test bench (it closes with the project's view), on ``model_id`` if given."""
+        if self.document is None or self.view is None:
+            return
+        from fineauthor.ui.test_bench import open_test_bench
+
+        open_test_bench(self.document, self.view, model_id)
 
     def _close_current(self) -> None:
         if self.training is not None:
@@ -635,14 +644,16 @@ class MainWindow(QMainWindow):
             return
         from fineauthor.core.chatgpt_export import is_chatgpt_export
 
-        if is_chatgpt_export(path):  # the .zip ChatGPT emails, or the conversations.json in it
+        suffix = Path(path).suffix.lower()
+        # A .docx is a zip too, and a manuscript may start with "[": suffixes decide first.
+        writing = suffix in (*MANUSCRIPT_SUFFIXES, *SPREADSHEET_SUFFIXES)
+        if not writing and is_chatgpt_export(path):  # the .zip ChatGPT emails, or its .json
             from fineauthor.ui.chatgpt_import_dialog import ChatGPTImportDialog
 
             chatgpt = ChatGPTImportDialog(self.document, path, self)
             chatgpt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             chatgpt.open()
             return
-        suffix = Path(path).suffix.lower()
         if suffix in MANUSCRIPT_SUFFIXES:
             from fineauthor.ui.manuscript_import_dialog import ManuscriptImportDialog
 
