@@ -5,7 +5,6 @@ anything is added, Add as one undo step, undo, cancel, and files that can't be i
 from __future__ import annotations
 
 import json
-import os
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -436,11 +435,10 @@ def test_the_main_window_opens_this_dialog_for_an_export(
 
 # Screenshot (opt-in) -------------------------------------------------------------------------
 
-SHOTS = os.environ.get("FINEAUTHOR_SCREENSHOTS", "")
 
-
-@pytest.mark.skipif(not SHOTS, reason="set FINEAUTHOR_SCREENSHOTS=<folder> to save a picture")
-def test_screenshot(qtbot, document: ProjectDocument, tmp_path: Path) -> None:
+def test_screenshot(
+    qtbot, document: ProjectDocument, tmp_path: Path, screenshot_folder: Path
+) -> None:
     """docs/screenshots/import-chatgpt.png: three ticked, the lighthouse folded and previewed."""
     export = tmp_path / "chatgpt-export-2024-08-01.zip"
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -452,6 +450,5 @@ def test_screenshot(qtbot, document: ProjectDocument, tmp_path: Path) -> None:
     _highlight(dialog, LIGHTHOUSE)
     qtbot.waitExposed(dialog)
     QApplication.processEvents()  # let the wrapped labels take their new heights
-    folder = Path(SHOTS)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = screenshot_folder
     assert dialog.grab().save(str(folder / "import-chatgpt.png"))

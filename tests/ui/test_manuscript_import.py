@@ -8,7 +8,6 @@ adding as one undo step, unusable files, cancelling, and the main window's routi
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -238,7 +237,7 @@ def test_a_file_without_scene_breaks_has_nothing_more_by_scene(qtbot, document, 
         ("photo.txt", b"\x89PNG\x00\x00", "not a text file"),
     ],
 )
-def test_unusable_manuscripts(qtbot, document, tmp_path, name, data, says) -> None:  # noqa: PLR0917
+def test_unusable_manuscripts(qtbot, document, tmp_path, name, data, says) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     dialog = _open(qtbot, ManuscriptImportDialog(document, path))
@@ -360,17 +359,13 @@ def test_the_window_routes_files_by_their_suffix(qtbot, window, tmp_path, name, 
 
 # Screenshot (opt-in) -------------------------------------------------------------------------
 
-SHOTS = os.environ.get("FINEAUTHOR_SCREENSHOTS", "")
 
-
-@pytest.mark.skipif(not SHOTS, reason="set FINEAUTHOR_SCREENSHOTS=<folder> to save a picture")
-def test_screenshot(qtbot, document) -> None:
+def test_screenshot(qtbot, document, screenshot_folder: Path) -> None:
     dialog = _open(qtbot, ManuscriptImportDialog(document, TXT))
     _ready(qtbot, dialog)
     dialog.resize(1280, 800)
     dialog.choose_piece(1)
     dialog.choose_paragraph(3)
     qtbot.waitExposed(dialog)
-    folder = Path(SHOTS)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = screenshot_folder
     assert dialog.grab().save(str(folder / "import-manuscript.png"))

@@ -9,7 +9,6 @@ screenshot`` also saves the 1280×800 picture of the bench after a run.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -581,18 +580,14 @@ def test_the_main_window_opens_the_bench_from_the_menu_and_after_training(
 
 # -- the screenshot (opt-in) ----------------------------------------------------------------------
 
-SHOTS = os.environ.get("FINEAUTHOR_SCREENSHOTS", "")
 
-
-@pytest.mark.skipif(not SHOTS, reason="set FINEAUTHOR_SCREENSHOTS=<folder> to save the picture")
-def test_screenshot(qtbot, bench: TestBench, server: FakeOpenAI) -> None:
+def test_screenshot(qtbot, bench: TestBench, server: FakeOpenAI, screenshot_folder: Path) -> None:
     bench.temperature_slider.setValue(8)
     run(qtbot, bench)
     for _ in range(3):  # let layouts settle (posted layout requests), without sleeping
         QCoreApplication.sendPostedEvents()
         QCoreApplication.processEvents()
-    folder = Path(SHOTS)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = screenshot_folder
     picture = bench.grab()
     assert (picture.width(), picture.height()) == (1280, 800)
     picture.save(str(folder / "test-bench.png"))

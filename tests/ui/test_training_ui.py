@@ -10,7 +10,6 @@ the middle of a training (watch.png), at 1280×800.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -434,8 +433,6 @@ def test_job_states_in_plain_words() -> None:
 
 # -- screenshots (opt-in) --------------------------------------------------------------------
 
-SHOTS = os.environ.get("FINEAUTHOR_SCREENSHOTS", "")
-
 
 def _settle() -> None:
     for _ in range(3):  # let layouts settle (posted layout requests), without sleeping
@@ -443,12 +440,10 @@ def _settle() -> None:
         QCoreApplication.processEvents()
 
 
-@pytest.mark.skipif(not SHOTS, reason="set FINEAUTHOR_SCREENSHOTS=<folder> to save pictures")
-def test_screenshots(qtbot, window, server, tmp_path, monkeypatch) -> None:
+def test_screenshots(qtbot, window, server, tmp_path, monkeypatch, screenshot_folder: Path) -> None:
     from fineauthor.ui.sample_project import sample_project_path
 
-    folder = Path(SHOTS)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = screenshot_folder
     projects = tmp_path / "projects"
     projects.mkdir()
     path = sample_project_path(projects)

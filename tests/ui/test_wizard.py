@@ -8,7 +8,6 @@ screenshots`` also saves a 1280×800 picture of every page.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -456,7 +455,6 @@ def test_draft_suffix_matches_the_projects() -> None:
 
 # -- screenshots (opt-in) ------------------------------------------------------------------------
 
-SHOTS = os.environ.get("FINEAUTHOR_SCREENSHOTS", "")
 SHOT_NAMES = (
     "what-a-fine-tune-does",
     "win-condition",
@@ -470,10 +468,8 @@ SHOT_NAMES = (
 )
 
 
-@pytest.mark.skipif(not SHOTS, reason="set FINEAUTHOR_SCREENSHOTS=<folder> to save pictures")
-def test_screenshots(qtbot, wizard, tmp_path) -> None:
-    folder = Path(SHOTS)
-    folder.mkdir(parents=True, exist_ok=True)
+def test_screenshots(qtbot, wizard, tmp_path, screenshot_folder: Path) -> None:
+    folder = screenshot_folder
     wizard.resize(1280, 800)
 
     def shoot() -> None:
