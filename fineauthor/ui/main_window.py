@@ -710,12 +710,15 @@ class MainWindow(QMainWindow):
         show_keyboard_shortcuts(self)
 
     def about_text(self) -> str:
-        """The About box's text, with the version."""
+        """The About box's text, with the version and the licences of what ships with it."""
         return self.tr(
             "<h3>FineAuthor {version}</h3>"
             "<p>Teach an AI model to write in your voice, at your length.</p>"
             "<p>Your projects stay on this computer. Nothing is sent anywhere until you "
             "choose to train a model and confirm the cost.</p>"
+            "<p>FineAuthor is free software under the MIT licence. It is built with "
+            "Python (PSF licence), Qt and PySide6 (LGPLv3), tiktoken (MIT), "
+            "openai (Apache-2.0), httpx2 (BSD), keyring (MIT) and platformdirs (MIT).</p>"
         ).format(version=__version__)
 
     @Slot()

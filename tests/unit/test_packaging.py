@@ -159,3 +159,26 @@ def test_the_icns_holds_png_pictures_from_16_to_1024() -> None:
         position += length
     assert position == len(data)
     assert {16, 32, 128, 256, 512, 1024} <= sizes
+
+
+def test_about_names_the_version_and_the_licences_of_what_is_bundled(qtbot) -> None:
+    from fineauthor import __version__
+    from fineauthor.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    text = window.about_text()
+    assert __version__ in text
+    for component, licence in [
+        ("FineAuthor", "MIT"),
+        ("Python", "PSF"),
+        ("PySide6", "LGPLv3"),
+        ("Qt", "LGPLv3"),
+        ("tiktoken", "MIT"),
+        ("openai", "Apache-2.0"),
+        ("httpx2", "BSD"),
+        ("keyring", "MIT"),
+        ("platformdirs", "MIT"),
+    ]:
+        assert component in text
+        assert licence in text[text.index(component) :], component
