@@ -626,7 +626,9 @@ class CheckReportPanel(QWidget):
         finally:
             self._rebuilding = False
             tree.setUpdatesEnabled(True)
-        QTimer.singleShot(0, lambda: tree.verticalScrollBar().setValue(scroll))
+        # With the tree as context: the timer is dropped if the tree is deleted first (the
+        # project closed just as a report arrived).
+        QTimer.singleShot(0, tree, lambda: tree.verticalScrollBar().setValue(scroll))
 
     def _select_key(self, key: str) -> None:
         """Make the item with ``key`` current again after a rebuild, if it is still there."""

@@ -446,7 +446,9 @@ class WatchView(QWidget):
             font.setBold(True)
             item.setFont(font)
         self.events_list.addItem(item)
-        QTimer.singleShot(0, self.events_list.scrollToBottom)  # after the layout
+        # After the layout; with the list as context, so the timer is dropped if the window
+        # is deleted first (the project closed just as news arrived).
+        QTimer.singleShot(0, self.events_list, self.events_list.scrollToBottom)
 
     def events_shown(self) -> list[str]:
         """The events list's texts, oldest first (tests read this)."""
@@ -467,7 +469,9 @@ class WatchView(QWidget):
             )
             item.setToolTip(checkpoint.model)
             self.checkpoints_list.addItem(item)
-        QTimer.singleShot(0, self.checkpoints_list.scrollToBottom)  # after the layout
+        # After the layout; with the list as context, so the timer is dropped if the window
+        # is deleted first (the project closed just as news arrived).
+        QTimer.singleShot(0, self.checkpoints_list, self.checkpoints_list.scrollToBottom)
 
     def _show_state(self, state: str, job: Job | None) -> None:
         points = self.chart.points()
