@@ -79,6 +79,8 @@ def run_app(project: Path | None, *, exit_when_ready: bool = False) -> int:
         window.first_shown.connect(lambda: QTimer.singleShot(0, lambda: app.exit(status)))
     window.show()
     result = app.exec()
-    if window.project is not None:
-        window.project.close()
+    window.close()  # closes the project, its watchers and checks
+    from fineauthor.ui.workers import shutdown_workers
+
+    shutdown_workers()
     return result

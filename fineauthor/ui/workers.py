@@ -8,6 +8,7 @@ function never touches a widget.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
@@ -53,12 +54,19 @@ class _Runner(QRunnable):
         try:
             result = self._work(task.progressed.emit, task._cancel.is_set)
         except FineAuthorError as problem:
-            task.failed.emit(str(problem))
+            _deliver(task.failed, str(problem))
         except Exception:
-            task.crashed.emit(sys.exc_info())
+            _deliver(task.crashed, sys.exc_info())
         else:
-            task.succeeded.emit(result)
-        task.finished.emit()
+            _deliver(task.succeeded, result)
+        _deliver(task.finished)
+
+
+def _deliver(signal: object, *args: object) -> None:
+    # When the app is closing, the receiving side may already be gone: the result is then
+    # nobody's business, not an error to show.
+    with contextlib.suppress(RuntimeError):
+        signal.emit(*args)  # type: ignore[attr-defined]
 
 
 _running: set[Task] = set()  # keeps each Task alive until its signals have been delivered
@@ -91,3 +99,11 @@ def _report_crash(info: tuple) -> None:
     from fineauthor.ui.error_dialog import report_exception
 
     report_exception(*info)
+
+
+def shutdown_workers(timeout_ms: int = 5000) -> None:
+    """Before the app quits: ask all background work to stop and wait for it (a bounded time),
+    so nothing reports back into windows that no longer exist."""
+    for task in list(_running):
+        task.cancel()
+    QThreadPool.globalInstance().waitForDone(timeout_ms)

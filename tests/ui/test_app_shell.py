@@ -356,3 +356,19 @@ def test_exit_when_ready_with_an_unopenable_project_says_why(tmp_path: Path) -> 
     messages = [line for line in result.stderr.splitlines() if not line.startswith("import time")]
     assert str(raised.value) in messages
     assert "Traceback" not in result.stderr
+
+
+def test_exit_when_ready_with_a_project_quits_quietly(tmp_path: Path) -> None:
+    """Background checks still running at exit are stopped and waited for: no error text."""
+    path = _make_project(tmp_path / "quiet.fineauthor")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FINEAUTHOR_HOME=str(tmp_path / "home"))
+    done = subprocess.run(
+        [sys.executable, "-m", "fineauthor", "--exit-when-ready", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "RuntimeError" not in done.stderr
