@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from fineauthor import APP_NAME, __version__
@@ -34,6 +35,23 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class FileOpenRelay(QObject):
+    """macOS hands a double-clicked .fineauthor file to a running app as an event, not as an
+    argument: pass it on to ``open_file``."""
+
+    def __init__(self, open_file: object, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._open_file = open_file
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path:
+                self._open_file(Path(path))  # type: ignore[operator]
+                return True
+        return super().eventFilter(watched, event)
+
+
 def run_app(project: Path | None, *, exit_when_ready: bool = False) -> int:
     """Show the main window, on ``project`` if given, and run until the writer quits.
 
@@ -54,6 +72,8 @@ def run_app(project: Path | None, *, exit_when_ready: bool = False) -> int:
     apply_theme(str(load_settings()["theme"]))
 
     window = MainWindow()
+    relay = FileOpenRelay(window.open_project, window)
+    app.installEventFilter(relay)
     status = 0
     if project is not None:
         try:

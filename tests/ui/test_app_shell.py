@@ -372,3 +372,19 @@ def test_exit_when_ready_with_a_project_quits_quietly(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "RuntimeError" not in done.stderr
+
+
+def test_a_file_handed_over_by_the_system_opens(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """On macOS a double-clicked project reaches a running app as a file-open event."""
+    from PySide6.QtGui import QFileOpenEvent
+
+    from fineauthor.ui.app import FileOpenRelay
+
+    path = _make_project(tmp_path / "handed.fineauthor", title="Handed Over")
+    relay = FileOpenRelay(window.open_project, window)
+    QApplication.instance().installEventFilter(relay)
+    try:
+        QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(path)))
+        assert window.windowTitle() == "Handed Over — FineAuthor"
+    finally:
+        QApplication.instance().removeEventFilter(relay)
