@@ -225,7 +225,7 @@ class ProjectDocument(QObject):
             self._load()
             self.reset.emit()
             self.datasetChanged.emit()
-            QTimer.singleShot(0, self.undo_stack.clear)  # not from inside a command
+            QTimer.singleShot(0, self.undo_stack, self.undo_stack.clear)  # not inside a command
             return
         self.saved.emit()
         self.datasetChanged.emit()
