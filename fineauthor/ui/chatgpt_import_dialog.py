@@ -22,18 +22,15 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -53,12 +50,10 @@ from fineauthor.core.chatgpt_export import (
     read_export,
     to_example,
 )
-from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.example import Example
 from fineauthor.core.summary import count_words
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_dialog import PROGRESS_DELAY_MS, PageStack
-from fineauthor.ui.workers import Task, run_in_background
+from fineauthor.ui.import_base import ImportDialogBase, bold
 
 #: Typing in the search box waits this long for a pause before searching every conversation.
 SEARCH_DELAY_MS = 150
@@ -246,7 +241,7 @@ class ConversationFilter(QSortFilterProxyModel):
         )
 
 
-class ChatGPTImportDialog(QDialog):
+class ChatGPTImportDialog(ImportDialogBase):
     """Reads the export at ``path`` as soon as it is made, then lets the writer choose what
     joins ``document``.
 
@@ -255,81 +250,48 @@ class ChatGPTImportDialog(QDialog):
     new ids.
     """
 
-    examplesAdded = Signal(list)  # noqa: N815  (new example ids)
-
     def __init__(
         self, document: ProjectDocument, path: Path, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.path = Path(path)
-        self.state = "reading"
+        super().__init__(document, path, parent)
         self.contents: ExportContents | None = None
         self.model: ConversationModel | None = None
         self.filter = ConversationFilter(self)
-        self.added_ids: list[int] = []
-        self._task: Task | None = None
         self._current_row: int | None = None
         self._unpacked_row: int | None = None
         self._unpacked_conversation: Conversation | None = None
-
-        self.setWindowTitle(self.tr("Import from ChatGPT"))
-        self.setAccessibleName(self.tr("Import from ChatGPT"))
-        self.setMinimumWidth(560)
-
-        self.pages = PageStack()
-        self.pages.addWidget(self._reading_page())
-        self.pages.addWidget(self._choosing_page())
-        self.pages.addWidget(self._message_page())
-
-        self.buttons = QDialogButtonBox()
-        self.add_button = QPushButton(self.tr("Add examples"))
-        self.add_button.setAccessibleName(self.tr("Add the ticked conversations as examples"))
-        self.add_button.setDefault(True)
-        self.add_button.clicked.connect(self.add_examples)
-        self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add_button.hide()  # after addButton, which shows it; offered once reading is done
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(self.tr("Cancel the import"))
-        self.cancel_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.buttons)
-        self.pages.setCurrentIndex(0)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._search)
 
-        self._start()
+        self.setMinimumWidth(560)
+        reading = self.tr("Reading your ChatGPT export “{name}”…").format(name=self.path.name)
+        self._set_up(
+            self.tr("Import from ChatGPT"),
+            [
+                self._reading_page(reading, percent=True),
+                self._choosing_page(),
+                self._problem_page(self.tr("Why nothing can be imported")),
+            ],
+            self.tr("Add the ticked conversations as examples"),
+            fit=False,
+        )
+        # The names this dialog has always given its problem page.
+        self.message_headline, self.message = self.problem_headline, self.problem_label
+        path = self.path
+        self._read_in_background(
+            lambda progress, cancelled: read_conversations(path, progress, cancelled),
+            percent=True,
+        )
 
     # Pages -----------------------------------------------------------------------------------
 
-    def _reading_page(self) -> QWidget:
-        page = QWidget()
-        self.reading_label = QLabel(
-            self.tr("Reading your ChatGPT export “{name}”…").format(name=self.path.name),
-            wordWrap=True,
-        )
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 100)
-        self.progress_bar.setAccessibleName(self.tr("Reading progress"))
-        self.progress_bar.hide()  # shown only if reading takes a while
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.reading_label)
-        layout.addWidget(self.progress_bar)
-        layout.addStretch()
-        return page
-
     def _choosing_page(self) -> QWidget:
         page = QWidget()
-        self.headline = QLabel(wordWrap=True)
+        self.headline = bold(QLabel(wordWrap=True))
         self.headline.setAccessibleName(self.tr("What the export holds"))
-        font = self.headline.font()
-        font.setBold(True)
-        self.headline.setFont(font)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -450,47 +412,13 @@ class ChatGPTImportDialog(QDialog):
         grid.addWidget(keep_text, 2, 1)
         return grid
 
-    def _message_page(self) -> QWidget:
-        page = QWidget()
-        self.message_headline = QLabel(wordWrap=True)
-        font = self.message_headline.font()
-        font.setBold(True)
-        self.message_headline.setFont(font)
-        self.message = QLabel(wordWrap=True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setAccessibleName(self.tr("Why nothing can be imported"))
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.message_headline)
-        layout.addWidget(self.message)
-        layout.addStretch()
-        return page
-
     # Reading ---------------------------------------------------------------------------------
 
-    def _start(self) -> None:
-        path = self.path
-        self._task = run_in_background(
-            lambda progress, cancelled: read_conversations(path, progress, cancelled),
-            on_success=self._read,
-            on_failure=self._failed,
-            on_progress=self.progress_bar.setValue,
-        )
-        QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show_progress)
-
-    @Slot()
-    def _show_progress(self) -> None:
-        if self.state == "reading":
-            self.progress_bar.show()
-
-    @Slot(object)
     def _read(self, contents: ExportContents) -> None:
-        self._task = None
-        if self.state == "cancelled":  # finished just as the writer cancelled
-            return
         self.contents = contents
         if not contents.conversations:
             self.state = "empty"
-            self._show_message(
+            self._show_problem(
                 self.tr("No conversation in “{name}” can become an example.").format(
                     name=self.path.name
                 ),
@@ -544,24 +472,6 @@ class ChatGPTImportDialog(QDialog):
             height = min(height, screen.height() - 60)
         self.resize(max(width, self.minimumWidth()), height)
         self.splitter.setSizes([width * 3 // 5, width * 2 // 5])
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._task = None
-        if self.state == "cancelled":
-            return
-        self.state = "unusable"
-        self._show_message(self.tr("This file can’t be imported."), message)
-
-    def _show_message(self, headline: str, text: str) -> None:
-        self.message_headline.setText(headline)
-        self.message.setText(text + "\n\n" + self.tr("Nothing was added to your project."))
-        self.add_button.hide()
-        self.cancel_button.setText(self.tr("Close"))
-        self.cancel_button.setAccessibleName(self.tr("Close"))
-        self.cancel_button.setFocus()
-        self.pages.setCurrentIndex(2)
-        self.adjustSize()
 
     def _left_out_text(self, summary: ExportSummary) -> str:
         """One paragraph on what the export held that is not listed, or left out of what is."""
@@ -694,21 +604,15 @@ class ChatGPTImportDialog(QDialog):
                 count=f"{hidden:,}"
             )
         if chosen:
-            undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-                QKeySequence.SequenceFormat.NativeText
+            text += " " + self._where_text(
+                self.tr(
+                    "They go at the end of “{title}”, oldest first, and are saved at once. To "
+                    "take them all back, use Undo ({undo})."
+                )
             )
-            text += " " + self.tr(
-                "They go at the end of “{title}”, oldest first, and are saved at once. To take "
-                "them all back, use Undo ({undo})."
-            ).format(title=self.document.title, undo=undo)
         self.chosen_label.setText(text)
         self.add_button.setEnabled(chosen > 0)
-        if chosen == 0:
-            self.add_button.setText(self.tr("Add examples"))
-        elif chosen == 1:
-            self.add_button.setText(self.tr("Add 1 example"))
-        else:
-            self.add_button.setText(self.tr("Add {count} examples").format(count=f"{chosen:,}"))
+        self.add_button.setText(self._add_text(chosen) if chosen else self.tr("Add examples"))
         self._show_preview()  # "not ticked" in its title may have changed
 
     @Slot(QModelIndex, QModelIndex)
@@ -846,37 +750,7 @@ class ChatGPTImportDialog(QDialog):
     @Slot()
     def add_examples(self) -> None:
         """Add the ticked conversations as examples, as one undo step, and close."""
-        examples = self.chosen_examples()
-        if not examples:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.added_ids = self.document.import_examples(examples)
-        except FineAuthorError as problem:  # the document reports write failures itself
-            self.chosen_label.setText(str(problem))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.state = "added"
-        self.examplesAdded.emit(self.added_ids)
-        self.accept()
-
-    # Leaving ---------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Cancel: stop reading if it is still going; nothing is added."""
-        self._stop_reading()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self._stop_reading()
-        super().closeEvent(event)
-
-    def _stop_reading(self) -> None:
-        if self._task is not None:
-            self.state = "cancelled"
-            self._task.cancel()
-            self._task = None
+        self._add(self.chosen_examples(), self.chosen_label)
 
 
 def _paragraphs(text: str) -> str:

@@ -6,22 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QFrame,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
-from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.spreadsheet import (
     Column,
     Table,
@@ -33,101 +20,42 @@ from fineauthor.core.spreadsheet import (
 )
 from fineauthor.core.summary import count_words
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_dialog import PROGRESS_DELAY_MS, PageStack, show_page
+from fineauthor.ui.import_base import ImportDialogBase, bold, show_page
 from fineauthor.ui.length import length_verdict
-from fineauthor.ui.workers import Task, run_in_background
 
 NONE = -1  # the combo value for "no column"
 _SAMPLE_CHARS = 50
 _PREVIEW_CHARS = 400
 
 
-class CSVImportDialog(QDialog):
+class CSVImportDialog(ImportDialogBase):
     """Reads the CSV file at ``path`` as soon as it is made, then lets the writer choose its
     columns. ``state`` is "reading", then "ready" or "unusable" (``problem`` says why);
     "added" after the examples went in, "cancelled" if the writer left."""
 
-    examplesAdded = Signal(list)  # noqa: N815  (new example ids)
-
     def __init__(
         self, document: ProjectDocument, path: Path, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.path = Path(path)
-        self.state = "reading"
-        self.problem = ""
+        super().__init__(document, path, parent)
         self.table: Table | None = None
         self.result: TableExamples | None = None
-        self.added_ids: list[int] = []
-        self._task: Task | None = None
-
-        self.setWindowTitle(self.tr("Import a spreadsheet"))
-        self.setAccessibleName(self.tr("Import a spreadsheet"))
         self.setMinimumWidth(640)
-
-        self.pages = PageStack()
-        self.pages.addWidget(self._reading_page())
-        self.pages.addWidget(self._problem_page())
-        self.pages.addWidget(self._columns_page())
-
-        self.buttons = QDialogButtonBox()
-        self.add_button = QPushButton(self.tr("Add examples"))
-        self.add_button.setAccessibleName(self.tr("Add the rows as examples"))
-        self.add_button.setDefault(True)
-        self.add_button.clicked.connect(self.add_examples)
-        self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add_button.hide()  # after addButton, which shows it; offered once reading is done
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(self.tr("Cancel the import"))
-        self.cancel_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.buttons)
-        show_page(self.pages, 0)
-
-        self._start()
+        self._set_up(
+            self.tr("Import a spreadsheet"),
+            [self._reading_page(percent=False), self._problem_page(), self._columns_page()],
+            self.tr("Add the rows as examples"),
+        )
+        path = self.path
+        self._read_in_background(
+            lambda _progress, _cancelled: read_table(path), percent=False, stop_on_bug=True
+        )
 
     # Pages -----------------------------------------------------------------------------------
 
-    def _reading_page(self) -> QWidget:
-        page = QWidget()
-        self.reading_label = QLabel(
-            self.tr("Reading “{name}”…").format(name=self.path.name), wordWrap=True
-        )
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 0)
-        self.progress_bar.setAccessibleName(self.tr("Reading progress"))
-        self.progress_bar.hide()
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.reading_label)
-        layout.addWidget(self.progress_bar)
-        layout.addStretch()
-        return page
-
-    def _problem_page(self) -> QWidget:
-        page = QWidget()
-        headline = QLabel(self.tr("This file can’t be imported."))
-        font = headline.font()
-        font.setBold(True)
-        headline.setFont(font)
-        self.problem_label = QLabel(wordWrap=True)
-        self.problem_label.setAccessibleName(self.tr("Why the file can’t be imported"))
-        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(page)
-        layout.addWidget(headline)
-        layout.addWidget(self.problem_label)
-        layout.addStretch()
-        return page
-
     def _columns_page(self) -> QWidget:
         page = QWidget()
-        self.headline = QLabel(wordWrap=True)
+        self.headline = bold(QLabel(wordWrap=True))
         self.headline.setAccessibleName(self.tr("What was found"))
-        font = self.headline.font()
-        font.setBold(True)
-        self.headline.setFont(font)
         self.notes_label = QLabel(wordWrap=True)
         self.notes_label.hide()
         intro = QLabel(
@@ -181,28 +109,7 @@ class CSVImportDialog(QDialog):
 
     # Reading ---------------------------------------------------------------------------------
 
-    def _start(self) -> None:
-        path = self.path
-        self._task = run_in_background(
-            lambda _progress, _cancelled: read_table(path),
-            on_success=self._read,
-            on_failure=self._failed,
-        )
-        self._task.crashed.connect(
-            lambda _info: self._failed(self.tr("Something went wrong while reading the file."))
-        )
-        QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show_progress)
-
-    @Slot()
-    def _show_progress(self) -> None:
-        if self.state == "reading":
-            self.progress_bar.show()
-
-    @Slot(object)
     def _read(self, table: Table) -> None:
-        self._task = None
-        if self.state == "cancelled":
-            return
         self.table = table
         self.state = "ready"
         rows = len(table.rows)
@@ -233,15 +140,7 @@ class CSVImportDialog(QDialog):
         for combo in (self.prompt_combo, self.response_combo, self.system_combo):
             combo.blockSignals(False)
         self._columns_changed()
-        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
-        self.where_label.setText(
-            self.tr(
-                "They go at the end of “{title}” and are saved at once. "
-                "To take them all back, use Undo ({undo})."
-            ).format(title=self.document.title, undo=undo)
-        )
+        self.where_label.setText(self._where_text())
         self.add_button.show()
         show_page(self.pages, 2)
         self.response_combo.setFocus()
@@ -253,20 +152,6 @@ class CSVImportDialog(QDialog):
         if len(sample) > _SAMPLE_CHARS:
             sample = sample[:_SAMPLE_CHARS].rstrip() + "…"
         return self.tr("{name}: “{sample}”").format(name=column.name, sample=sample)
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._task = None
-        if self.state == "cancelled":
-            return
-        self.state = "unusable"
-        self.problem = message
-        self.problem_label.setText(message + "\n\n" + self.tr("Nothing was added to your project."))
-        self.add_button.hide()
-        self.cancel_button.setText(self.tr("Close"))
-        self.cancel_button.setAccessibleName(self.tr("Close"))
-        self.cancel_button.setFocus()
-        show_page(self.pages, 1)
 
     # Choosing columns ------------------------------------------------------------------------
 
@@ -310,10 +195,7 @@ class CSVImportDialog(QDialog):
             default_system=self.document.settings.system_prompt,
         )
         count = len(self.result.examples)
-        if count == 1:
-            text = self.tr("1 example is ready to add.")
-        else:
-            text = self.tr("{count} examples are ready to add.").format(count=f"{count:,}")
+        text = self._ready_text(count)
         skipped = self.result.skipped_rows
         if len(skipped) == 1:
             text += " " + self.tr("Row {rows} has no response and will be left out.").format(
@@ -331,11 +213,7 @@ class CSVImportDialog(QDialog):
                 "{count} have no prompt yet: you can write them in the editor."
             ).format(count=f"{len(empty):,}")
         self.count_label.setText(text)
-        self.add_button.setText(
-            self.tr("Add 1 example")
-            if count == 1
-            else self.tr("Add {count} examples").format(count=f"{count:,}")
-        )
+        self.add_button.setText(self._add_text(count))
         self.add_button.setEnabled(count > 0)
         if count:
             first = self.result.examples[0]
@@ -362,35 +240,8 @@ class CSVImportDialog(QDialog):
     @Slot()
     def add_examples(self) -> None:
         """Add an example per usable row, as one undo step, and close."""
-        if self.state != "ready" or self.result is None or not self.result.examples:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.added_ids = self.document.import_examples(self.result.examples)
-        except FineAuthorError as problem:
-            self.where_label.setText(str(problem))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.state = "added"
-        self.examplesAdded.emit(self.added_ids)
-        self.accept()
-
-    # Leaving ---------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        self._stop()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self._stop()
-        super().closeEvent(event)
-
-    def _stop(self) -> None:
-        if self._task is not None:
-            self.state = "cancelled"
-            self._task.cancel()
-            self._task = None
+        if self.state == "ready" and self.result is not None:
+            self._add(self.result.examples, self.where_label)
 
 
 def _short(text: str) -> str:

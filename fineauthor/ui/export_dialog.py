@@ -40,7 +40,7 @@ from fineauthor.core.export import (
     validation_path_for,
 )
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_dialog import PageStack, show_page
+from fineauthor.ui.import_base import PageStack, show_page
 from fineauthor.ui.workers import Task, run_in_background
 
 #: Writing that takes longer than this shows a progress bar (DESIGN §9).

@@ -9,29 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QListWidget,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
-from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.example import Example
 from fineauthor.core.importing import ImportSummary, jsonl_examples
 from fineauthor.core.problems import Problem
 from fineauthor.core.project import Cancelled
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.workers import Task, run_in_background
+from fineauthor.ui.import_base import PROGRESS_DELAY_MS, ImportDialogBase, bold, show_page
 
-#: Reading that takes longer than this shows a progress bar (DESIGN §9).
-PROGRESS_DELAY_MS = 500
 #: Lines listed one by one in the summary; beyond this the list says how many more.
 LISTED_LINES = 200
 #: Rows a list shows before it scrolls.
@@ -87,77 +75,38 @@ def read_examples(
     return ReadResult(examples, summary)
 
 
-class ImportDialog(QDialog):
+class ImportDialog(ImportDialogBase):
     """Reads ``path`` as soon as it is made, then shows what will be added to ``document``.
 
     ``state`` is "reading", then "ready" (examples to add), "empty" (none usable) or
     "unusable" (not a training file). Adding emits ``examplesAdded`` with the new ids.
     """
 
-    examplesAdded = Signal(list)  # noqa: N815  (new example ids)
-
     def __init__(
         self, document: ProjectDocument, path: Path, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.path = Path(path)
-        self.state = "reading"
+        super().__init__(document, path, parent)
         self.read_result: ReadResult | None = None
-        self.added_ids: list[int] = []
-        self._task: Task | None = None
-
-        self.setWindowTitle(self.tr("Import examples"))
-        self.setAccessibleName(self.tr("Import examples"))
         self.setMinimumWidth(520)
-
-        self.pages = PageStack()
-        self.pages.addWidget(self._reading_page())
-        self.pages.addWidget(self._summary_page())
-
-        self.buttons = QDialogButtonBox()
-        self.add_button = QPushButton(self.tr("Add examples"))
-        self.add_button.setAccessibleName(self.tr("Add the examples to the project"))
-        self.add_button.setDefault(True)
-        self.add_button.clicked.connect(self.add_examples)
-        self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add_button.hide()  # after addButton, which shows it; offered once reading is done
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(self.tr("Cancel the import"))
-        self.cancel_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.buttons)
-        show_page(self.pages, 0)
-
-        self._start()
+        self._set_up(
+            self.tr("Import examples"),
+            [self._reading_page(percent=True), self._summary_page()],
+            self.tr("Add the examples to the project"),
+        )
+        path = self.path
+        self._read_in_background(
+            lambda progress, cancelled: read_examples(path, progress, cancelled),
+            percent=True,
+            delay_ms=PROGRESS_DELAY_MS,  # looked up here: this module's, as tests set it
+        )
 
     # Pages -----------------------------------------------------------------------------------
 
-    def _reading_page(self) -> QWidget:
-        page = QWidget()
-        self.reading_label = QLabel(
-            self.tr("Reading “{name}”…").format(name=self.path.name), wordWrap=True
-        )
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 100)
-        self.progress_bar.setAccessibleName(self.tr("Reading progress"))
-        self.progress_bar.hide()  # shown only if reading takes a while
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.reading_label)
-        layout.addWidget(self.progress_bar)
-        layout.addStretch()
-        return page
-
     def _summary_page(self) -> QWidget:
         page = QWidget()
-        self.headline = QLabel(wordWrap=True)
+        self.headline = bold(QLabel(wordWrap=True))
         self.headline.setAccessibleName(self.tr("Import summary"))
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.headline.font()
-        font.setBold(True)
-        self.headline.setFont(font)
         self.skipped_list = QListWidget()
         self.skipped_list.setAccessibleName(self.tr("Skipped lines"))
         self.skipped_list.setWordWrap(True)
@@ -187,26 +136,7 @@ class ImportDialog(QDialog):
 
     # Reading ---------------------------------------------------------------------------------
 
-    def _start(self) -> None:
-        path = self.path
-        self._task = run_in_background(
-            lambda progress, cancelled: read_examples(path, progress, cancelled),
-            on_success=self._read,
-            on_failure=self._failed,
-            on_progress=self.progress_bar.setValue,
-        )
-        QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show_progress)
-
-    @Slot()
-    def _show_progress(self) -> None:
-        if self.state == "reading":
-            self.progress_bar.show()
-
-    @Slot(object)
     def _read(self, result: ReadResult) -> None:
-        self._task = None
-        if self.state == "cancelled":  # finished just as the writer cancelled
-            return
         self.read_result = result
         count = len(result.examples)
         skipped = result.summary.skipped
@@ -219,60 +149,35 @@ class ImportDialog(QDialog):
         self.notes_label.setVisible(bool(notes))
         self.notes_list.setVisible(bool(notes))
         if count:
-            undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-                QKeySequence.SequenceFormat.NativeText
-            )
-            self.where_label.setText(
-                self.tr(
-                    "They go at the end of “{title}” and are saved at once. "
-                    "To take them all back, use Undo ({undo})."
-                ).format(title=self.document.title, undo=undo)
-            )
+            self.where_label.setText(self._where_text())
             self.add_button.setText(self._add_text(count))
             self.add_button.show()
             self.add_button.setFocus()
         else:
             self.where_label.setText(self.tr("Nothing was added to your project."))
-            self._only_close()
+            self._close_only(self.add_button)
         show_page(self.pages, 1)
 
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._task = None
-        if self.state == "cancelled":
-            return
-        self.state = "unusable"
+    def _show_unusable(self, message: str) -> None:
+        """On the summary page: its headline says so, and where the examples would go, why."""
         self.headline.setText(self.tr("This file can’t be imported."))
         self.skipped_list.hide()
         self.notes_label.hide()
         self.notes_list.hide()
         self.where_label.setText(message + "\n\n" + self.tr("Nothing was added to your project."))
-        self._only_close()
+        self._close_only(self.add_button)
         show_page(self.pages, 1)
-
-    def _only_close(self) -> None:
-        self.add_button.hide()
-        self.cancel_button.setText(self.tr("Close"))
-        self.cancel_button.setAccessibleName(self.tr("Close"))
-        self.cancel_button.setFocus()
 
     def _headline(self, count: int, skipped: int) -> str:
         if count == 0:
             ready = self.tr("No examples could be read from “{name}”.").format(name=self.path.name)
-        elif count == 1:
-            ready = self.tr("1 example is ready to add.")
         else:
-            ready = self.tr("{count} examples are ready to add.").format(count=f"{count:,}")
+            ready = self._ready_text(count)
         if skipped == 0:
             return ready
         if skipped == 1:
             return ready + " " + self.tr("1 line was skipped:")
         return ready + " " + self.tr("{count} lines were skipped:").format(count=f"{skipped:,}")
-
-    def _add_text(self, count: int) -> str:
-        if count == 1:
-            return self.tr("Add 1 example")
-        return self.tr("Add {count} examples").format(count=f"{count:,}")
 
     def _fill(self, widget: QListWidget, lines: list[str]) -> None:
         widget.clear()
@@ -346,73 +251,5 @@ class ImportDialog(QDialog):
     @Slot()
     def add_examples(self) -> None:
         """Add every example read, as one undo step, and close."""
-        if self.read_result is None or not self.read_result.examples:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.added_ids = self.document.import_examples(self.read_result.examples)
-        except FineAuthorError as problem:  # the document reports write failures itself
-            self.where_label.setText(str(problem))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.state = "added"
-        self.examplesAdded.emit(self.added_ids)
-        self.accept()
-
-    # Leaving ---------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Cancel: stop reading if it is still going; nothing is added."""
-        if self._task is not None:
-            self.state = "cancelled"
-            self._task.cancel()
-            self._task = None
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self._task is not None:
-            self.state = "cancelled"
-            self._task.cancel()
-            self._task = None
-        super().closeEvent(event)
-
-
-class PageStack(QWidget):
-    """Pages one at a time, like QStackedWidget, but sized by the page shown only (hidden
-    pages take no room, so a short result does not sit in a tall window)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._pages: list[QWidget] = []
-        self._current = -1
-
-    def addWidget(self, page: QWidget) -> int:  # noqa: N802  (QStackedWidget's name)
-        self._pages.append(page)
-        self._layout.addWidget(page)
-        page.setVisible(len(self._pages) == 1)
-        self._current = max(self._current, 0)
-        return len(self._pages) - 1
-
-    def currentIndex(self) -> int:  # noqa: N802
-        return self._current
-
-    def setCurrentIndex(self, index: int) -> None:  # noqa: N802
-        self._current = index
-        for number, page in enumerate(self._pages):
-            page.setVisible(number == index)
-
-
-def show_page(pages: PageStack, index: int) -> None:
-    """Show one page and fit the window to it."""
-    pages.setCurrentIndex(index)
-    window = pages.window()
-    layout = window.layout()
-    if layout is not None:
-        layout.invalidate()
-        layout.activate()
-    window.adjustSize()
-    if layout is not None and layout.hasHeightForWidth():  # wrapped text: fit its real width
-        window.resize(window.width(), layout.totalHeightForWidth(window.width()))
+        if self.read_result is not None:
+            self._add(self.read_result.examples, self.where_label)

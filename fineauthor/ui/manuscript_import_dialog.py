@@ -11,16 +11,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -38,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.example import Example
 from fineauthor.core.manuscript import (
     CHAPTERS,
@@ -56,9 +51,8 @@ from fineauthor.core.manuscript import (
 from fineauthor.core.prompt_template import placeholders
 from fineauthor.core.summary import preview
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_dialog import PROGRESS_DELAY_MS, PageStack
+from fineauthor.ui.import_base import ImportDialogBase, bold
 from fineauthor.ui.length import LONG, ON_TARGET, SHORT, length_status, length_verdict
-from fineauthor.ui.workers import Task, run_in_background
 
 #: The wizard keeps the writer's usual user prompt under this key of the project's answers
 #: (fineauthor.ui.wizard.draft.TEMPLATE).
@@ -206,15 +200,13 @@ def _worth_keeping(pieces: list[Piece]) -> list[bool]:
     return [piece.words >= tiny for piece in pieces]
 
 
-class ManuscriptImportDialog(QDialog):
+class ManuscriptImportDialog(ImportDialogBase):
     """Reads the manuscript at ``path`` as soon as it is made, then shows it in pieces.
 
     ``state`` is "reading", then "ready" or "unusable" (with ``problem`` saying why); "added"
     after the examples went in, "cancelled" if the writer left. ``template`` overrides the
     prompt template the project's wizard answers hold.
     """
-
-    examplesAdded = Signal(list)  # noqa: N815  (new example ids)
 
     def __init__(
         self,
@@ -223,89 +215,39 @@ class ManuscriptImportDialog(QDialog):
         parent: QWidget | None = None,
         template: str | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.path = Path(path)
-        self.state = "reading"
-        self.problem = ""
+        super().__init__(document, path, parent)
         self.manuscript: Manuscript | None = None
-        self.added_ids: list[int] = []
-        self._task: Task | None = None
         settings = document.settings
         if template is None:
             stored = settings.wizard.get(WIZARD_TEMPLATE_KEY) if settings.wizard else None
             template = stored if isinstance(stored, str) else ""
 
-        self.setWindowTitle(self.tr("Import a manuscript"))
-        self.setAccessibleName(self.tr("Import a manuscript"))
         self.setSizeGripEnabled(True)
-
         self.model = PiecesModel(settings.target_words, settings.tolerance_words, self)
         self.model.changed.connect(self._pieces_changed)
-
-        self.pages = PageStack()
-        self.pages.addWidget(self._reading_page())
-        self.pages.addWidget(self._problem_page())
-        self.pages.addWidget(self._pieces_page(template))
-
-        self.buttons = QDialogButtonBox()
-        self.add_button = QPushButton(self.tr("Add examples"))
-        self.add_button.setAccessibleName(self.tr("Add the ticked pieces as examples"))
-        self.add_button.setDefault(True)
-        self.add_button.clicked.connect(self.add_examples)
-        self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add_button.hide()  # after addButton, which shows it; offered once reading is done
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(self.tr("Cancel the import"))
-        self.cancel_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.buttons)
-        self.pages.setCurrentIndex(0)
+        self._set_up(
+            self.tr("Import a manuscript"),
+            [
+                # a manuscript is read in one go: no percentages
+                self._reading_page(percent=False),
+                self._problem_page(),
+                self._pieces_page(template),
+            ],
+            self.tr("Add the ticked pieces as examples"),
+            fit=False,
+        )
         self.resize(560, 160)
-
-        self._start()
+        path = self.path
+        self._read_in_background(
+            lambda _progress, _cancelled: read_manuscript(path), percent=False, stop_on_bug=True
+        )
 
     # Pages -----------------------------------------------------------------------------------
 
-    def _reading_page(self) -> QWidget:
-        page = QWidget()
-        self.reading_label = QLabel(
-            self.tr("Reading “{name}”…").format(name=self.path.name), wordWrap=True
-        )
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 0)  # a manuscript is read in one go: no percentages
-        self.progress_bar.setAccessibleName(self.tr("Reading progress"))
-        self.progress_bar.hide()  # shown only if reading takes a while
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.reading_label)
-        layout.addWidget(self.progress_bar)
-        layout.addStretch()
-        return page
-
-    def _problem_page(self) -> QWidget:
-        page = QWidget()
-        self.problem_headline = QLabel(self.tr("This file can’t be imported."))
-        font = self.problem_headline.font()
-        font.setBold(True)
-        self.problem_headline.setFont(font)
-        self.problem_label = QLabel(wordWrap=True)
-        self.problem_label.setAccessibleName(self.tr("Why the file can’t be imported"))
-        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.problem_headline)
-        layout.addWidget(self.problem_label)
-        layout.addStretch()
-        return page
-
     def _pieces_page(self, template: str) -> QWidget:
         page = QWidget()
-        self.headline = QLabel(wordWrap=True)
+        self.headline = bold(QLabel(wordWrap=True))
         self.headline.setAccessibleName(self.tr("What was found"))
-        font = self.headline.font()
-        font.setBold(True)
-        self.headline.setFont(font)
         self.notes_label = QLabel(wordWrap=True)
         self.notes_label.setAccessibleName(self.tr("Notes on reading the file"))
         self.notes_label.hide()
@@ -453,29 +395,7 @@ class ManuscriptImportDialog(QDialog):
 
     # Reading ---------------------------------------------------------------------------------
 
-    def _start(self) -> None:
-        path = self.path
-        self._task = run_in_background(
-            lambda _progress, _cancelled: read_manuscript(path),
-            on_success=self._read,
-            on_failure=self._failed,
-        )
-        # A bug while reading goes to the error dialog; this dialog must not keep "Reading…".
-        self._task.crashed.connect(
-            lambda _info: self._failed(self.tr("Something went wrong while reading the file."))
-        )
-        QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show_progress)
-
-    @Slot()
-    def _show_progress(self) -> None:
-        if self.state == "reading":
-            self.progress_bar.show()
-
-    @Slot(object)
     def _read(self, manuscript: Manuscript) -> None:
-        self._task = None
-        if self.state == "cancelled":  # finished just as the writer cancelled
-            return
         self.manuscript = manuscript
         self.state = "ready"
         if manuscript.notes:
@@ -488,34 +408,18 @@ class ManuscriptImportDialog(QDialog):
                 self.tr("No scene breaks (***, #, ~) were found, so scenes are the chapters.")
             )
         self._cut()
-        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
         self.where_label.setText(
-            self.tr(
-                "The ticked pieces go at the end of “{title}” and are saved at once. "
-                "To take them all back, use Undo ({undo})."
-            ).format(title=self.document.title, undo=undo)
+            self._where_text(
+                self.tr(
+                    "The ticked pieces go at the end of “{title}” and are saved at once. "
+                    "To take them all back, use Undo ({undo})."
+                )
+            )
         )
         self.add_button.show()
         self.pages.setCurrentIndex(2)
         self._fit_to_screen()
         self.table.setFocus()
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._task = None
-        if self.state == "cancelled":
-            return
-        self.state = "unusable"
-        self.problem = message
-        self.problem_label.setText(message + "\n\n" + self.tr("Nothing was added to your project."))
-        self.add_button.hide()
-        self.cancel_button.setText(self.tr("Close"))
-        self.cancel_button.setAccessibleName(self.tr("Close"))
-        self.cancel_button.setFocus()
-        self.pages.setCurrentIndex(1)
-        self.adjustSize()
 
     def _fit_to_screen(self) -> None:
         """Big enough to read the pieces and their paragraphs, never bigger than the screen."""
@@ -644,10 +548,7 @@ class ManuscriptImportDialog(QDialog):
                 )
             )
         count = len(kept)
-        if count == 1:
-            self.add_button.setText(self.tr("Add 1 example"))
-        else:
-            self.add_button.setText(self.tr("Add {count} examples").format(count=f"{count:,}"))
+        self.add_button.setText(self._add_text(count))
         self.add_button.setEnabled(count > 0)
         self._update_prompt_preview()
         self._update_buttons()
@@ -687,34 +588,5 @@ class ManuscriptImportDialog(QDialog):
     @Slot()
     def add_examples(self) -> None:
         """Add the ticked pieces as examples, as one undo step, and close."""
-        examples = self.examples()
-        if self.state != "ready" or not examples:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.added_ids = self.document.import_examples(examples)
-        except FineAuthorError as problem:  # the document reports write failures itself
-            self.where_label.setText(str(problem))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.state = "added"
-        self.examplesAdded.emit(self.added_ids)
-        self.accept()
-
-    # Leaving ---------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Cancel: stop reading if it is still going; nothing is added."""
-        self._stop()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self._stop()
-        super().closeEvent(event)
-
-    def _stop(self) -> None:
-        if self._task is not None:
-            self.state = "cancelled"
-            self._task.cancel()
-            self._task = None
+        if self.state == "ready":
+            self._add(self.examples(), self.where_label)
