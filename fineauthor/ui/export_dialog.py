@@ -7,20 +7,17 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -40,11 +37,8 @@ from fineauthor.core.export import (
     validation_path_for,
 )
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_base import PageStack, show_page
-from fineauthor.ui.workers import Task, run_in_background
+from fineauthor.ui.import_base import BackgroundDialog, bold, progress_page, show_page
 
-#: Writing that takes longer than this shows a progress bar (DESIGN §9).
-PROGRESS_DELAY_MS = 500
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 
@@ -54,7 +48,7 @@ def default_file_name(title: str) -> str:
     return (name or "training examples") + ".jsonl"
 
 
-class ExportDialog(QDialog):
+class ExportDialog(BackgroundDialog):
     """Choose the service, an optional validation split and the file; then write it.
 
     ``state`` is "choosing", "writing", "done" or "failed". ``export_result`` holds the
@@ -68,7 +62,6 @@ class ExportDialog(QDialog):
         self.document = document
         self.state = "choosing"
         self.export_result: ExportResult | None = None
-        self._task: Task | None = None
         self._confirmed: Path | None = None  # a path the file dialog already asked about
         self._count = document.count()
 
@@ -76,25 +69,15 @@ class ExportDialog(QDialog):
         self.setAccessibleName(self.tr("Export for training"))
         self.setMinimumWidth(560)
 
-        self.pages = PageStack()
-        self.pages.addWidget(self._choices_page())
-        self.pages.addWidget(self._writing_page())
-        self.pages.addWidget(self._done_page())
-
-        self.buttons = QDialogButtonBox()
         self.export_button = QPushButton(self.tr("Export"))
         self.export_button.setAccessibleName(self.tr("Write the training file"))
-        self.export_button.setDefault(True)
         self.export_button.setEnabled(self._count > 0)
         self.export_button.clicked.connect(self.export)
-        self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(self.tr("Cancel the export"))
-        self.cancel_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.buttons)
+        self._lay_out(
+            [self._choices_page(), self._writing_page(), self._done_page()],
+            self.export_button,
+            self.tr("Cancel the export"),
+        )
         self._provider_changed()
         self._update_split()
         show_page(self.pages, 0)
@@ -282,16 +265,9 @@ class ExportDialog(QDialog):
     # Writing ---------------------------------------------------------------------------------
 
     def _writing_page(self) -> QWidget:
-        page = QWidget()
-        self.writing_label = QLabel(self.tr("Writing the training file…"), wordWrap=True)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 100)
-        self.progress_bar.setAccessibleName(self.tr("Export progress"))
-        self.progress_bar.hide()
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.writing_label)
-        layout.addWidget(self.progress_bar)
-        layout.addStretch()
+        page, self.writing_label, self.progress_bar = progress_page(
+            self.tr("Writing the training file…"), self.tr("Export progress"), percent=True
+        )
         return page
 
     @Slot()
@@ -334,13 +310,7 @@ class ExportDialog(QDialog):
                 cancelled=cancelled,
             )
 
-        self._task = run_in_background(
-            work,
-            on_success=self._written,
-            on_failure=self._failed,
-            on_progress=self.progress_bar.setValue,
-        )
-        QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show_progress)
+        self._run(work, self._written, self._failed, percent=True)
 
     def _may_replace(self, path: Path, fraction: float | None) -> bool:
         existing = [path] if path.exists() and path != self._confirmed else []
@@ -362,19 +332,11 @@ class ExportDialog(QDialog):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    @Slot()
-    def _show_progress(self) -> None:
-        if self.state == "writing":
-            self.progress_bar.show()
-
     # The result ------------------------------------------------------------------------------
 
     def _done_page(self) -> QWidget:
         page = QWidget()
-        self.done_headline = QLabel(wordWrap=True)
-        font = self.done_headline.font()
-        font.setBold(True)
-        self.done_headline.setFont(font)
+        self.done_headline = bold(QLabel(wordWrap=True))
         self.done_label = QLabel(wordWrap=True)
         self.done_label.setAccessibleName(self.tr("Export result"))
         self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -431,29 +393,9 @@ class ExportDialog(QDialog):
 
     def _finish(self) -> None:
         show_page(self.pages, 2)
-        self.export_button.hide()
-        self.cancel_button.setText(self.tr("Close"))
-        self.cancel_button.setAccessibleName(self.tr("Close"))
-        self.cancel_button.setFocus()
+        self._close_only(self.export_button)
 
     @Slot()
     def show_folder(self) -> None:
         if self.export_result is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.export_result.train_path.parent)))
-
-    # Leaving ---------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Cancel: stop writing if it is still going; no file is left behind."""
-        self._stop()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self._stop()
-        super().closeEvent(event)
-
-    def _stop(self) -> None:
-        if self._task is not None:
-            self.state = "cancelled"
-            self._task.cancel()
-            self._task = None
