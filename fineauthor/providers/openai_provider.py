@@ -51,6 +51,7 @@ from fineauthor.providers.base import (
     TrainingOptions,
     UploadedFile,
 )
+from fineauthor.providers.scrubbing import scrub as _scrub
 
 #: Files larger than this go through the Uploads API in parts; OpenAI's ``/files`` takes up to
 #: 512 MB in one request. Read at call time, so tests can lower it.
@@ -79,24 +80,6 @@ _LEVELS = {"info": "info", "warn": "warning", "warning": "warning", "error": "er
 T = TypeVar("T")
 
 # ------------------------------------------------------------------------------------- helpers
-
-_HIDDEN = "[hidden key]"
-_KEY_PATTERNS = (
-    re.compile(r"\b(?:sk|rk|pk|sess)-[A-Za-z0-9_\-*.]{6,}"),  # OpenAI keys, masked or not
-    re.compile(r"\bBearer\s+\S+", re.IGNORECASE),
-    re.compile(r"\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]+"),  # JSON web tokens
-    re.compile(r"\b[0-9a-fA-F]{32,}\b"),  # long hex keys (Azure)
-    re.compile(r"(?i)(?<=key provided: )\S+"),  # "Incorrect API key provided: …"
-)
-
-
-def _scrub(text: str, secret: str | None = None) -> str:
-    """``text`` with anything that looks like an API key (and ``secret`` itself) hidden."""
-    if secret:
-        text = text.replace(secret, _HIDDEN)
-    for pattern in _KEY_PATTERNS:
-        text = pattern.sub(_HIDDEN, text)
-    return text
 
 
 def sanitise_suffix(name: str | None) -> str | None:

@@ -104,6 +104,7 @@ from fineauthor.providers.base import (
     TrainingOptions,
     UploadedFile,
 )
+from fineauthor.providers.scrubbing import scrub
 
 DEFAULT_BASE_URL = "https://api.together.xyz/v1"
 
@@ -135,11 +136,6 @@ _MAX_RETRY_WAIT = 30.0  # a longer Retry-After is the writer's to wait, not a fr
 _BACKOFF_BASE = 0.5
 _BACKOFF_CAP = 8.0
 
-# Anything that looks like a credential: Together keys (64 hex digits, or "tgp_v1_…"), other
-# services' "sk-…" keys, and whatever follows "Bearer".
-_KEY_LIKE = re.compile(
-    r"(?i)\bbearer\s+\S+|\btgp_v\d+_[A-Za-z0-9_\-]{8,}|\bsk-[A-Za-z0-9_\-]{12,}|\b[0-9a-f]{40,}\b"
-)
 _LINE = re.compile(r"(?i)\bline\s*(?:number\s*)?#?\s*(\d+)")
 _BILLING_WORDS = re.compile(
     r"(?i)credit|balance|billing|payment|funds|spending limit|insufficient|upgrade"
@@ -152,13 +148,6 @@ _MODEL_REFUSED = re.compile(
 
 class _UploadStoppedError(Exception):
     """Raised inside the upload body when the writer cancels."""
-
-
-def scrub(text: str, secret: str | None = None) -> str:
-    """``text`` with the given secret and anything key-like replaced by ``[hidden]``."""
-    if secret:
-        text = text.replace(secret, "[hidden]")
-    return _KEY_LIKE.sub("[hidden]", text)
 
 
 class TogetherProvider(Provider):
