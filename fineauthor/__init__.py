@@ -2,3 +2,4 @@
 
 __version__ = "0.1.0"
 APP_NAME = "FineAuthor"
+PROJECT_SUFFIX = ".fineauthor"  # a project file's name ends so

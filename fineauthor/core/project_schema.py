@@ -12,13 +12,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from fineauthor import PROJECT_SUFFIX
 from fineauthor.core.summary import count_words
 
 # "FnAu" as a big-endian 32-bit number, written in the SQLite header at offset 68. It is how
 # FineAuthor tells its own files from every other SQLite file.
 APPLICATION_ID = 0x466E4175
 
-SUFFIX = ".fineauthor"
+SUFFIX = PROJECT_SUFFIX
 
 # Every table a current project must hold; a file without them is damaged, not merely old.
 TABLES = ("settings", "examples", "messages", "token_cache", "jobs", "snapshots")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fineauthor import APP_NAME
-from fineauthor.core.atomic import atomic_write
 
 HOME_VARIABLE = "FINEAUTHOR_HOME"
 
@@ -80,6 +79,8 @@ def save_settings(values: dict[str, object]) -> None:
     """Write the settings atomically (a half-written settings file is never left behind)."""
     path = _settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
+    from fineauthor.core.atomic import atomic_write  # tempfile: not needed to start up
+
     known = {key: values[key] for key in DEFAULTS if key in values}
     with atomic_write(path) as stream:
         stream.write(json.dumps(known, indent=2, ensure_ascii=False))

@@ -8,7 +8,7 @@ running: every edit is already saved by the project, so nothing on screen is los
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 import sys
 import threading
 import traceback
@@ -39,8 +39,25 @@ _LOG_BACKUPS = 3
 log = logging.getLogger("fineauthor")
 
 
-class _FineAuthorLogHandler(logging.handlers.RotatingFileHandler):
-    """Marks the handler we added, so setting up again replaces it instead of doubling lines."""
+class _FineAuthorLogHandler(logging.FileHandler):
+    """The app's log file. It is marked so that setting up again replaces it instead of
+    doubling lines, and it is rotated when the app starts rather than while it writes: a
+    session's log is small, and logging.handlers (with its network modules) stays off the
+    start-up path."""
+
+
+def _rotate(path: Path) -> None:
+    """Keep ``_LOG_BACKUPS`` older logs once the current one has grown past the limit."""
+    try:
+        if path.stat().st_size <= _LOG_MAX_BYTES:
+            return
+    except OSError:
+        return  # no log yet
+    for number in range(_LOG_BACKUPS - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{number}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{number + 1}"))
+    os.replace(path, path.with_name(f"{path.name}.1"))
 
 
 def setup_logging() -> Path | None:
@@ -58,9 +75,8 @@ def setup_logging() -> Path | None:
             handler.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = _FineAuthorLogHandler(
-            path, maxBytes=_LOG_MAX_BYTES, backupCount=_LOG_BACKUPS, encoding="utf-8"
-        )
+        _rotate(path)
+        handler = _FineAuthorLogHandler(path, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(

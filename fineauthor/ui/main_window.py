@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fineauthor import __version__
+from fineauthor import PROJECT_SUFFIX, __version__
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.core.project_schema import SUFFIX
 from fineauthor.core.settings import folders, load_settings
 from fineauthor.ui.start_page import StartPage, recent_projects, remember_recent_project
 
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
     from fineauthor.ui.project_view import ProjectView
     from fineauthor.ui.wizard import FirstFineTuneWizard
 
-PROJECT_SUFFIX = SUFFIX  # ".fineauthor"
 # Training files, and ChatGPT exports (the .zip, or its conversations.json), which
 # import_file tells apart by what they hold.
 DATASET_SUFFIXES = (".jsonl", ".zip", ".json")

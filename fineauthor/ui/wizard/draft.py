@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fineauthor import PROJECT_SUFFIX
 from fineauthor.core.errors import FineAuthorError, ProjectError
 from fineauthor.core.settings import folders
 
@@ -28,9 +29,7 @@ if TYPE_CHECKING:
     from fineauthor.core.example import Example
     from fineauthor.core.project import Project
 
-# The project suffix, spelled here so the start page can look for drafts without loading the
-# project code (core.project_schema.SUFFIX; a test checks they agree).
-SUFFIX = ".fineauthor"
+SUFFIX = PROJECT_SUFFIX
 
 PAGE = "page"  # the key of the page the writer is on, beside the answers
 DEFAULT_SLOTS = 50
