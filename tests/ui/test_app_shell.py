@@ -388,3 +388,18 @@ def test_a_file_handed_over_by_the_system_opens(qtbot, window: MainWindow, tmp_p
         assert window.windowTitle() == "Handed Over — FineAuthor"
     finally:
         QApplication.instance().removeEventFilter(relay)
+
+
+def test_a_full_log_is_set_aside_when_the_app_starts(tmp_path: Path) -> None:
+    logs = folders().logs
+    logs.mkdir(parents=True, exist_ok=True)
+    current = logs / error_dialog.LOG_FILE_NAME
+    current.write_text("x" * (error_dialog._LOG_MAX_BYTES + 1), encoding="utf-8")
+    (logs / f"{error_dialog.LOG_FILE_NAME}.1").write_text("older", encoding="utf-8")
+
+    assert error_dialog.setup_logging() == current
+    error_dialog.log.info("a new session")
+
+    assert (logs / f"{error_dialog.LOG_FILE_NAME}.2").read_text(encoding="utf-8") == "older"
+    assert (logs / f"{error_dialog.LOG_FILE_NAME}.1").stat().st_size > error_dialog._LOG_MAX_BYTES
+    assert "a new session" in current.read_text(encoding="utf-8")
