@@ -53,7 +53,8 @@ from fineauthor.core.chatgpt_export import (
 from fineauthor.core.example import Example
 from fineauthor.core.summary import count_words
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_base import ImportDialogBase, bold
+from fineauthor.ui.import_base import ImportDialogBase
+from fineauthor.ui.labels import bold
 
 #: Typing in the search box waits this long for a pause before searching every conversation.
 SEARCH_DELAY_MS = 150

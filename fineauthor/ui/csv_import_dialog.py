@@ -20,7 +20,8 @@ from fineauthor.core.spreadsheet import (
 )
 from fineauthor.core.summary import count_words
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_base import ImportDialogBase, bold, show_page
+from fineauthor.ui.import_base import ImportDialogBase, show_page
+from fineauthor.ui.labels import bold
 from fineauthor.ui.length import length_verdict
 
 NONE = -1  # the combo value for "no column"

@@ -37,7 +37,8 @@ from fineauthor.core.export import (
     validation_path_for,
 )
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_base import BackgroundDialog, bold, progress_page, show_page
+from fineauthor.ui.import_base import BackgroundDialog, progress_page, show_page
+from fineauthor.ui.labels import bold
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 

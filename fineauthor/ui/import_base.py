@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.example import Example
 from fineauthor.ui.document import ProjectDocument
+from fineauthor.ui.labels import bold
 from fineauthor.ui.workers import Task, Work, run_in_background
 
 #: Work that takes longer than this shows a progress bar (DESIGN §9).
@@ -74,14 +75,6 @@ def show_page(pages: PageStack, index: int) -> None:
     window.adjustSize()
     if layout is not None and layout.hasHeightForWidth():  # wrapped text: fit its real width
         window.resize(window.width(), layout.totalHeightForWidth(window.width()))
-
-
-def bold(label: QLabel) -> QLabel:
-    """``label`` in bold, as headlines are."""
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def progress_page(

@@ -18,7 +18,8 @@ from fineauthor.core.importing import ImportSummary, jsonl_examples
 from fineauthor.core.problems import Problem
 from fineauthor.core.project import Cancelled
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_base import PROGRESS_DELAY_MS, ImportDialogBase, bold, show_page
+from fineauthor.ui.import_base import PROGRESS_DELAY_MS, ImportDialogBase, show_page
+from fineauthor.ui.labels import bold
 
 #: Lines listed one by one in the summary; beyond this the list says how many more.
 LISTED_LINES = 200

@@ -51,7 +51,8 @@ from fineauthor.core.manuscript import (
 from fineauthor.core.prompt_template import placeholders
 from fineauthor.core.summary import preview
 from fineauthor.ui.document import ProjectDocument
-from fineauthor.ui.import_base import ImportDialogBase, bold
+from fineauthor.ui.import_base import ImportDialogBase
+from fineauthor.ui.labels import bold
 from fineauthor.ui.length import LONG, ON_TARGET, SHORT, length_status, length_verdict
 
 #: The wizard keeps the writer's usual user prompt under this key of the project's answers

@@ -27,7 +27,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QKeySequence,
-    QPalette,
     QShortcut,
     QShowEvent,
     QTextCharFormat,
@@ -71,6 +70,7 @@ from fineauthor.core.summary import count_words
 from fineauthor.core.win_conditions import WinCondition, conditions_from_json
 from fineauthor.providers.base import SUCCEEDED
 from fineauthor.ui.document import ProjectDocument
+from fineauthor.ui.labels import muted
 from fineauthor.ui.workers import Task, run_in_background
 
 # A column's state.
@@ -252,13 +252,8 @@ def _utf16_positions(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[
     return [(at(start), at(end)) for start, end in spans]
 
 
-def _muted(label: QLabel) -> QLabel:
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
 def _hint(text: str) -> QLabel:
-    label = _muted(QLabel(text))
+    label = muted(QLabel(text))
     label.setWordWrap(True)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 0.92)
@@ -293,7 +288,7 @@ class OutputColumn(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
         self.title.setFont(title_font)
-        self.subtitle = _muted(QLabel())
+        self.subtitle = muted(QLabel())
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subtitle.setWordWrap(True)
         self.status = QLabel()

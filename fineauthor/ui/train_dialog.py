@@ -30,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -61,6 +61,7 @@ from fineauthor.providers.base import Job, PriceEstimate, Provider, ProviderErro
 from fineauthor.ui.check_runner import chosen_model
 from fineauthor.ui.document import ProjectDocument
 from fineauthor.ui.job_words import next_step
+from fineauthor.ui.labels import muted
 from fineauthor.ui.workers import Task, run_in_background
 
 SUFFIX_MAX_LENGTH = 40  # the shortest limit among the services (Together AI)
@@ -164,16 +165,6 @@ def _wrapped(text: str = "", *, selectable: bool = True) -> QLabel:
     return label
 
 
-def _muted(label: QLabel) -> QLabel:
-    """A quieter label for explanations (the theme's placeholder colour)."""
-    palette = label.palette()
-    palette.setColor(
-        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
-    )
-    label.setPalette(palette)
-    return label
-
-
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()
@@ -258,7 +249,7 @@ class TrainDialog(QDialog):
         self.availability_label = _wrapped()
         self.availability_label.setAccessibleName(self.tr("Who can train with this service"))
         self.availability_label.setTextFormat(Qt.TextFormat.RichText)
-        self.policy_label = _muted(_wrapped())
+        self.policy_label = muted(_wrapped())
         self.policy_label.setAccessibleName(self.tr("The service's rules about content"))
 
         self.model_box = QComboBox()
@@ -267,7 +258,7 @@ class TrainDialog(QDialog):
             self.tr("The ready-made model your examples will teach your style to")
         )
         self.model_box.currentIndexChanged.connect(self._model_changed)
-        self.model_note = _muted(_wrapped())
+        self.model_note = muted(_wrapped())
         self.model_note.setAccessibleName(self.tr("About this model"))
 
         key_row = self._build_key_row()
@@ -379,7 +370,7 @@ class TrainDialog(QDialog):
         for label, field, explanation in rows:
             field.setToolTip(explanation)
             form.addRow(label, field)
-            form.addRow("", _muted(_wrapped(explanation)))
+            form.addRow("", muted(_wrapped(explanation)))
         return panel
 
     def _fill_services(self) -> None:
@@ -626,7 +617,7 @@ class TrainDialog(QDialog):
         self.problems_list = QListWidget()
         self.problems_list.setWordWrap(True)
         self.problems_list.setAccessibleName(self.tr("Problems to fix first"))
-        nothing = _muted(_wrapped(self.tr("Nothing was sent: your examples are still only here.")))
+        nothing = muted(_wrapped(self.tr("Nothing was sent: your examples are still only here.")))
         back = QPushButton(self.tr("Back"))
         back.clicked.connect(lambda: self._show_page(self.choose_page, 0))
         close = QPushButton(self.tr("Close"))
@@ -667,7 +658,7 @@ class TrainDialog(QDialog):
         frame = QFrame()
         frame.setFrameShape(QFrame.Shape.StyledPanel)
         frame.setLayout(self.estimate_grid)
-        self.estimate_note = _muted(_wrapped())
+        self.estimate_note = muted(_wrapped())
         self.advice_label = _wrapped()
         self.confirm_label = _heading("")
         self.confirm_label.setAccessibleName(self.tr("Confirmation"))
@@ -761,7 +752,7 @@ class TrainDialog(QDialog):
         self.upload_bar = QProgressBar()
         self.upload_bar.setAccessibleName(self.tr("Upload progress"))
         self.upload_bar.setTextVisible(True)
-        self.upload_detail = _muted(_wrapped())
+        self.upload_detail = muted(_wrapped())
         self.upload_detail.setAccessibleName(self.tr("How much has been sent"))
         self.cancel_upload_button = QPushButton(self.tr("Cancel"))
         self.cancel_upload_button.setAccessibleName(self.tr("Stop sending"))

@@ -60,6 +60,7 @@ from fineauthor.ui.job_words import (
     state_text,
     time_text,
 )
+from fineauthor.ui.labels import muted
 from fineauthor.ui.loss_chart import LossChart
 from fineauthor.ui.workers import Task, run_in_background
 
@@ -151,7 +152,7 @@ class WatchView(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName(self.tr("Status"))
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.explanation_label = _muted(QLabel())
+        self.explanation_label = muted(QLabel())
         self.explanation_label.setWordWrap(True)
         self.explanation_label.setAccessibleName(self.tr("What this means"))
         self.step_bar = QProgressBar()
@@ -181,7 +182,7 @@ class WatchView(QWidget):
     def _build_body(self) -> QSplitter:
         """The loss chart above, what happened and the checkpoints below."""
         self.chart = LossChart()
-        loss_note = _muted(
+        loss_note = muted(
             QLabel(
                 self.tr(
                     "Loss: lower means the model's answers are closer to your examples. "
@@ -676,15 +677,6 @@ def _service_name(provider_id: str) -> str:
         return load_catalog().provider(provider_id).name
     except FineAuthorError:
         return provider_id
-
-
-def _muted(label: QLabel) -> QLabel:
-    palette = label.palette()
-    palette.setColor(
-        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
-    )
-    label.setPalette(palette)
-    return label
 
 
 def _main_window(widget: QWidget | None) -> QMainWindow | None:
