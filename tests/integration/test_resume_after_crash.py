@@ -21,7 +21,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,7 @@ from fineauthor.core.project import Project
 from fineauthor.providers.base import TrainingOptions
 from fineauthor.providers.openai_provider import OpenAIProvider
 from fineauthor.providers.training import CREATING, UPLOADING, prepare, start_training
-from tests.fakes.http import Request, Response
-from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.openai_server import HoldingOpenAI
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -65,49 +63,9 @@ print("finished: the test should have killed this process before now", flush=Tru
 """
 
 
-class HoldingOpenAI(FakeOpenAI):
-    """The fake OpenAI, which can hold its reply to the second upload part or to a job
-    creation (after doing the work) until the test lets it go, saying when it holds."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.hold: str | None = None  # "part" or "job"
-        self.holding = threading.Event()
-        self.release = threading.Event()
-        self.logged = threading.Event()  # the held request is in the request log
-        self._held_thread: int | None = None
-        self._parts = 0
-
-    def _held(self, what: str) -> None:
-        if self.hold == what:
-            self.hold = None
-            self._held_thread = threading.get_ident()
-            self.holding.set()
-            self.release.wait(WAIT)
-
-    def _record(self, entry: Any) -> None:
-        # The held request enters the request log once its handler has returned.
-        super()._record(entry)
-        if threading.get_ident() == self._held_thread:
-            self._held_thread = None
-            self.logged.set()
-
-    def _add_part(self, request: Request) -> Response:
-        response = super()._add_part(request)
-        self._parts += 1
-        if self._parts == 2:
-            self._held("part")
-        return response
-
-    def _create_job(self, request: Request) -> Response:
-        response = super()._create_job(request)
-        self._held("job")
-        return response
-
-
 @pytest.fixture
 def server() -> Iterator[HoldingOpenAI]:
-    with HoldingOpenAI(api_key=KEY) as fake:
+    with HoldingOpenAI(api_key=KEY, hold_seconds=WAIT) as fake:
         yield fake
         fake.release.set()
 
@@ -142,7 +100,10 @@ def train_and_kill(server: HoldingOpenAI, project_path: Path, tmp_path: Path, ho
         "OPENAI_API_KEY": KEY,
         "FINEAUTHOR_HOME": str(tmp_path / "child-home"),
     }
-    server.hold = hold
+    if hold == "part":
+        server.hold_part = 2
+    else:
+        server.hold_job = True
     child = subprocess.Popen(
         [sys.executable, str(script), str(project_path), MODEL, "parts" if hold == "part" else ""],
         cwd=ROOT,

@@ -26,7 +26,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,8 +38,7 @@ from fineauthor.core.project import Project
 from fineauthor.providers.training import UPLOADING
 from fineauthor.ui.main_window import MainWindow
 from fineauthor.ui.watch_view import WatchView
-from tests.fakes.http import LoggedRequest, Request, Response
-from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.openai_server import HoldingOpenAI
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -123,42 +121,11 @@ sys.exit(app.exec())
 """
 
 
-class HoldingOpenAI(FakeOpenAI):
-    """The fake OpenAI, which stores the second part of an upload and then holds its reply
-    until the test lets it go, saying when it holds — and when that request, at last
-    answered, is in the request log."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.hold_part: int | None = 2
-        self.holding = threading.Event()
-        self.release = threading.Event()
-        self.logged = threading.Event()  # the held request is in the request log
-        self._held_thread: int | None = None
-        self._parts = 0
-
-    def _add_part(self, request: Request) -> Response:
-        response = super()._add_part(request)
-        self._parts += 1
-        if self._parts == self.hold_part:
-            self.hold_part = None
-            self._held_thread = threading.get_ident()
-            self.holding.set()
-            self.release.wait(HOLD_SECONDS)
-        return response
-
-    def _record(self, entry: LoggedRequest) -> None:
-        # The held request enters the request log once its handler has returned.
-        super()._record(entry)
-        if threading.get_ident() == self._held_thread:
-            self._held_thread = None
-            self.logged.set()
-
-
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HoldingOpenAI]:
     """The fake OpenAI; both the child app and this process reach it through the environment."""
-    with HoldingOpenAI(api_key=KEY) as fake:
+    with HoldingOpenAI(api_key=KEY, hold_seconds=HOLD_SECONDS) as fake:
+        fake.hold_part = 2
         monkeypatch.setenv("OPENAI_BASE_URL", fake.url + "/v1")
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
         monkeypatch.delenv("TOGETHER_API_KEY", raising=False)

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
@@ -32,8 +31,7 @@ from fineauthor.ui.job_words import next_step, state_text
 from fineauthor.ui.jobs_view import COL_COST, COL_EXAMPLES, COL_RESULT, COL_STATUS
 from fineauthor.ui.loss_chart import LossChart, nice_ticks
 from fineauthor.ui.watch_view import WatchView
-from tests.fakes.http import Request, Response
-from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.openai_server import HoldingOpenAI
 from tests.fakes.together_server import FakeTogetherServer
 
 KEY = "sk-test-training-window-key-000000000000"
@@ -43,30 +41,10 @@ TOGETHER_KEY = "tgp_v1_test-training-window-key-0123456789"
 TIMEOUT = 20_000  # ms: the first check loads the tokenizer
 
 
-class HeldOpenAI(FakeOpenAI):
-    """The fake OpenAI, which can hold its reply to the n-th part of an upload until the test
-    lets it go — a moment that is truly in the middle of sending."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.hold_part: int | None = None
-        self.holding = threading.Event()
-        self.release = threading.Event()
-        self._parts = 0
-
-    def _add_part(self, request: Request) -> Response:
-        response = super()._add_part(request)
-        self._parts += 1
-        if self._parts == self.hold_part:
-            self.holding.set()
-            self.release.wait(30)
-        return response
-
-
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldOpenAI]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HoldingOpenAI]:
     """The fake OpenAI; the app reaches it through OPENAI_BASE_URL with the key it accepts."""
-    with HeldOpenAI(api_key=KEY) as fake:
+    with HoldingOpenAI(api_key=KEY) as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.url + "/v1")
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
         monkeypatch.delenv("TOGETHER_API_KEY", raising=False)
