@@ -1,3 +1,3 @@
-from fineauthor.cli import main
+from fineauthor.cli.main import main
 
 raise SystemExit(main())

@@ -34,11 +34,11 @@ def open_provider(provider_id: str, api_key: str) -> Provider:
     """The service ``provider_id`` (a catalog id), reached with ``api_key``."""
     base_url = base_url_for(provider_id)
     if provider_id == "openai":
-        from fineauthor.providers.openai_provider import OpenAIProvider
+        from fineauthor.providers.openai.service import OpenAIProvider
 
         return OpenAIProvider(api_key, base_url=base_url)
     if provider_id == "together":
-        from fineauthor.providers.together_provider import TogetherProvider
+        from fineauthor.providers.together.service import TogetherProvider
 
         return TogetherProvider(api_key, base_url=base_url)
     name = load_catalog().provider(provider_id).name

@@ -42,8 +42,8 @@ def child(path: Path) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from fineauthor.core.project import Project
-    from fineauthor.ui.main_window import MainWindow
+    from fineauthor.core.project.project import Project
+    from fineauthor.ui.shell.main_window import MainWindow
 
     app = QApplication([])
     window = MainWindow()

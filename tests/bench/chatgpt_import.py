@@ -224,13 +224,13 @@ _CHILD = r"""
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from fineauthor.core.chatgpt_export import ExportSummary, read_export
+from fineauthor.core.importers.chatgpt import ExportSummary, read_export
 mode, path = sys.argv[2], Path(sys.argv[3])
 if mode == "heap":
     tracemalloc.start()
 start = time.perf_counter()
 if mode == "dialog":
-    from fineauthor.ui.chatgpt_import_dialog import read_conversations
+    from fineauthor.ui.importing.chatgpt_dialog import read_conversations
     contents = read_conversations(path, lambda p: None, lambda: False)
     count = len(contents.conversations)
     summary = contents.summary

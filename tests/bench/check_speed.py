@@ -95,7 +95,7 @@ def time_command(arguments: list[str]) -> tuple[float, int, int]:
 
 
 def bare_encoding(path: Path) -> float:
-    from fineauthor.core.tokens import get_encoding
+    from fineauthor.core.dataset.tokens import get_encoding
 
     encoding = get_encoding("o200k_base")
     with path.open(encoding="utf-8") as stream:
@@ -111,7 +111,7 @@ def cookbook_loop(path: Path, *, assistant_recount: bool = True) -> float:
     run its format checks, then per example count the conversation's tokens message by message
     and, as the notebook does for its statistics, the assistant messages' tokens again.
     ``assistant_recount=False`` leaves that second count out (a leaner loop, for comparison)."""
-    from fineauthor.core.tokens import get_encoding
+    from fineauthor.core.dataset.tokens import get_encoding
 
     started = time.perf_counter()
     encoding = get_encoding("o200k_base")

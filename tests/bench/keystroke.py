@@ -85,10 +85,10 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from fineauthor.core.example import Example, Message
-    from fineauthor.core.project import Project
-    from fineauthor.ui.document import ProjectDocument
-    from fineauthor.ui.example_editor import ExampleEditor
+    from fineauthor.core.dataset.example import Example, Message
+    from fineauthor.core.project.project import Project
+    from fineauthor.ui.editor.example_editor import ExampleEditor
+    from fineauthor.ui.shell.document import ProjectDocument
 
     app = QApplication.instance() or QApplication(sys.argv)
     folder = Path(tempfile.mkdtemp(prefix="fineauthor-keystroke-", dir=args.dir))

@@ -57,7 +57,7 @@ def _paragraphs(rng: random.Random, count: int) -> list[str]:
 
 
 def _examples(count: int, seed: int = 11):
-    from fineauthor.core.example import Example, Message
+    from fineauthor.core.dataset.example import Example, Message
 
     rng = random.Random(seed)
     pool = _paragraphs(rng, 3000)
@@ -79,7 +79,7 @@ def _examples(count: int, seed: int = 11):
 
 
 def build(path: Path, count: int) -> float:
-    from fineauthor.core.project import Project
+    from fineauthor.core.project.project import Project
 
     started = time.perf_counter()
     with Project.create(path, title="Benchmark") as project:
@@ -101,7 +101,7 @@ def evict(path: Path) -> bool:
 
 
 def _timed(path: Path, read: str, *, cold: bool = False) -> float:
-    from fineauthor.core.project import Project
+    from fineauthor.core.project.project import Project
 
     if cold:
         evict(path)
@@ -160,8 +160,8 @@ def memory_child(path: Path, read: str) -> None:
     """In a fresh interpreter: peak RSS growth from just before opening to holding the result."""
     import gc
 
-    from fineauthor.core.example import Example, Message  # noqa: F401 - imported before measuring
-    from fineauthor.core.project import Project
+    from fineauthor.core.dataset.example import Example, Message  # noqa: F401 - imported before measuring
+    from fineauthor.core.project.project import Project
 
     gc.collect()
     _reset_peak()
@@ -193,7 +193,7 @@ def measure_memory(path: Path, read: str) -> dict[str, int]:
 
 def time_upgrade(path: Path, folder: Path) -> float:
     """Open a copy of the project as schema 1 (no stored word counts) left it: the migration."""
-    from fineauthor.core.project import Project
+    from fineauthor.core.project.project import Project
 
     old = folder / "Schema 1.fineauthor"
     shutil.copyfile(path, old)
@@ -233,7 +233,7 @@ def main() -> int:
         built = build(path, options.examples)
         print(f"(built the project with add_examples in {built:.1f} s)")
 
-    from fineauthor.core.project import Project
+    from fineauthor.core.project.project import Project
 
     with Project.open(path) as project:
         count = project.example_count()

@@ -1,7 +1,7 @@
 """A fake Together AI API on the shared loopback base (tests/fakes/http.py).
 
 It follows the request and response shapes recorded in the docstring of
-``fineauthor/providers/together_provider.py`` (Together's official Python clients and API
+``fineauthor/providers/together/service.py`` (Together's official Python clients and API
 reference): the three-step upload (``POST /v1/files`` → ``302`` to a signed storage address →
 ``PUT`` there → ``POST /v1/files/{id}/preprocess``), ``/v1/fine-tunes`` create, list, get,
 cancel, events, metrics and checkpoints, model limits and the list of trainable models, the

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBo
 from fineauthor.core.settings import folders
 from fineauthor.providers import keys
 from tests.fakes.openai_server import FakeOpenAI
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 THROWAWAY_KEYRING_MARK = "fineauthor-keyring-"
 KEY_VARIABLES = ("OPENAI_API_KEY", "TOGETHER_API_KEY", "FIREWORKS_API_KEY")
 WINDOW = 12  # any this many characters of the key's random part count as a leak
@@ -68,8 +68,8 @@ def quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def debug_logging(quiet_env: None) -> Iterator[Path]:
     """Everything every library logs, at DEBUG, into a file in FineAuthor's log folder."""
-    from fineauthor.ui.error_dialog import log as app_log
-    from fineauthor.ui.error_dialog import setup_logging
+    from fineauthor.ui.shell.error_dialog import log as app_log
+    from fineauthor.ui.shell.error_dialog import setup_logging
 
     setup_logging()  # the app's own log file, as the app sets it up
     log_file = folders().logs / "debug.log"
@@ -194,7 +194,7 @@ def _keys_api(key: str, use_keychain: bool) -> None:
 
 
 def _settings_dialog(qtbot, key: str, use_keychain: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fineauthor.ui.settings_dialog import SettingsDialog
+    from fineauthor.ui.shell.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
@@ -230,11 +230,11 @@ def _settings_dialog(qtbot, key: str, use_keychain: bool, monkeypatch: pytest.Mo
 def _training_attempt(tmp_path: Path, key: str) -> None:
     """Training with the refused key: the attempt is recorded in the project, the key is not."""
     from fineauthor.core.catalog import load_catalog
-    from fineauthor.core.importing import import_jsonl
-    from fineauthor.core.project import Project
+    from fineauthor.core.importers.training_file import import_jsonl
+    from fineauthor.core.project.project import Project
     from fineauthor.providers.base import ProviderError, TrainingOptions
     from fineauthor.providers.registry import open_provider
-    from fineauthor.providers.training import prepare, upload_dataset
+    from fineauthor.training.attempts import prepare, upload_dataset
 
     source = tmp_path / "scenes.jsonl"
     rows = [

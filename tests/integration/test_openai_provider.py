@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from fineauthor.providers import openai_provider
 from fineauthor.providers.base import (
     CANCELLED,
     FAILED,
@@ -25,7 +24,8 @@ from fineauthor.providers.base import (
     ProviderError,
     TrainingOptions,
 )
-from fineauthor.providers.openai_provider import (
+from fineauthor.providers.openai import service as openai_provider
+from fineauthor.providers.openai.service import (
     OpenAIProvider,
     _result_rows,
     _scrub,

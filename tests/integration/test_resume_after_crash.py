@@ -28,28 +28,28 @@ from typing import Any
 import pytest
 
 from fineauthor.core.catalog import load_catalog
-from fineauthor.core.example import Example, Message
-from fineauthor.core.project import Project
+from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.project.project import Project
 from fineauthor.providers.base import TrainingOptions
-from fineauthor.providers.openai_provider import OpenAIProvider
-from fineauthor.providers.training import CREATING, UPLOADING, prepare, start_training
+from fineauthor.providers.openai.service import OpenAIProvider
+from fineauthor.training.attempts import CREATING, UPLOADING, prepare, start_training
 from tests.fakes.openai_server import HoldingOpenAI
+from tests.paths import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 KEY = "sk-test-resume-after-crash-key-00000000"
 MODEL = "gpt-4.1-mini-2025-04-14"
-ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30.0  # seconds; generous for a slow machine, never reached when things work
 
 CHILD = """
 import os, sys
 from fineauthor.core.catalog import load_catalog
-from fineauthor.core.project import Project
-from fineauthor.providers import openai_provider
+from fineauthor.core.project.project import Project
+from fineauthor.providers.openai import service as openai_provider
 from fineauthor.providers.base import TrainingOptions
 from fineauthor.providers.registry import open_provider
-from fineauthor.providers.training import prepare, start_training
+from fineauthor.training.attempts import prepare, start_training
 
 path, model, in_parts = sys.argv[1], sys.argv[2], sys.argv[3] == "parts"
 if in_parts:  # send the file in small parts, as the app does with a big one
@@ -95,7 +95,7 @@ def train_and_kill(server: HoldingOpenAI, project_path: Path, tmp_path: Path, ho
     script.write_text(CHILD, encoding="utf-8")
     environment = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(REPO_ROOT),
         "OPENAI_BASE_URL": server.url + "/v1",
         "OPENAI_API_KEY": KEY,
         "FINEAUTHOR_HOME": str(tmp_path / "child-home"),
@@ -106,7 +106,7 @@ def train_and_kill(server: HoldingOpenAI, project_path: Path, tmp_path: Path, ho
         server.hold_job = True
     child = subprocess.Popen(
         [sys.executable, str(script), str(project_path), MODEL, "parts" if hold == "part" else ""],
-        cwd=ROOT,
+        cwd=REPO_ROOT,
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -25,7 +25,7 @@ from fineauthor.providers.base import (
     ProviderError,
     TrainingOptions,
 )
-from fineauthor.providers.together_provider import STATUS_STATES, TogetherProvider, scrub
+from fineauthor.providers.together.service import STATUS_STATES, TogetherProvider, scrub
 from tests.fakes.together_server import (
     CHAT_REPLY,
     LORA_RANK,

@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from fineauthor.cli import main
+from fineauthor.cli.main import main
 from fineauthor.core.catalog import load_catalog
-from fineauthor.core.example import Example, Message
-from fineauthor.core.project import Project
-from fineauthor.providers import watching
+from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.project.project import Project
 from fineauthor.providers.base import FAILED, SUCCEEDED, ProviderError, TrainingOptions
-from fineauthor.providers.openai_provider import OpenAIProvider
-from fineauthor.providers.training import (
+from fineauthor.providers.openai.service import OpenAIProvider
+from fineauthor.training import watch as watching
+from fineauthor.training.attempts import (
     TrainingRefused,
     prepare,
     start_training,
     upload_dataset,
 )
-from fineauthor.providers.watching import JobWatcher
+from fineauthor.training.watch import JobWatcher
 from tests.fakes.openai_server import FakeOpenAI
 
 KEY = "sk-test-training-flow-key-000000000000"

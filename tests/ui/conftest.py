@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fineauthor.ui.main_window import MainWindow
+from fineauthor.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

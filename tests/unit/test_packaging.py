@@ -9,12 +9,12 @@ import plistlib
 import re
 import struct
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGING = ROOT / "packaging"
+from tests.paths import REPO_ROOT
+
+PACKAGING = REPO_ROOT / "packaging"
 APP_ID = "io.github.fineauthor.FineAuthor"
 MIME_TYPE = "application/x-fineauthor-project"
 DESKTOP = PACKAGING / "linux" / f"{APP_ID}.desktop"
@@ -34,7 +34,7 @@ def desktop_entry() -> dict[str, str]:
 
 
 def test_the_app_id_is_the_same_everywhere() -> None:
-    from fineauthor.ui.app import DESKTOP_FILE_NAME
+    from fineauthor.ui.shell.app import DESKTOP_FILE_NAME
 
     assert DESKTOP_FILE_NAME == APP_ID
     assert desktop_entry()["Icon"] == APP_ID
@@ -73,7 +73,7 @@ def test_the_metainfo_has_what_software_centres_show() -> None:
 
 
 def test_the_mime_type_knows_projects_by_name_and_content() -> None:
-    from fineauthor.core.project_schema import APPLICATION_ID
+    from fineauthor.core.project.schema import APPLICATION_ID
 
     mime = ET.parse(MIME_XML).getroot().find(f"{MIME_NS}mime-type")
     assert mime.get("type") == MIME_TYPE
@@ -105,7 +105,7 @@ def test_the_spec_bundles_resources_and_the_icons() -> None:
     assert "Info.plist" in spec
     assert "console=False" in spec
     assert "keyring.backends" in spec
-    resources = (ROOT / "fineauthor" / "core" / "resources.py").read_text(encoding="utf-8")
+    resources = (REPO_ROOT / "fineauthor" / "core" / "resources.py").read_text(encoding="utf-8")
     assert '"_MEIPASS"' in resources
     assert 'Path(bundle) / "resources"' in resources
 
@@ -163,7 +163,7 @@ def test_the_icns_holds_png_pictures_from_16_to_1024() -> None:
 
 def test_about_names_the_version_and_the_licences_of_what_is_bundled(qtbot) -> None:
     from fineauthor import __version__
-    from fineauthor.ui.main_window import MainWindow
+    from fineauthor.ui.shell.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from fineauthor.core.catalog import load_catalog
-from fineauthor.core.checks import CheckSettings, check_file
+from fineauthor.core.dataset.checks import CheckSettings, check_file
 from fineauthor.core.resources import resource_path
 
 STYLE_NAME = "Saltmarrow Hush"

@@ -26,8 +26,8 @@ from fineauthor.core.errors import FineAuthorError, ProjectError
 from fineauthor.core.settings import folders
 
 if TYPE_CHECKING:
-    from fineauthor.core.example import Example
-    from fineauthor.core.project import Project
+    from fineauthor.core.dataset.example import Example
+    from fineauthor.core.project.project import Project
 
 SUFFIX = PROJECT_SUFFIX
 
@@ -105,7 +105,7 @@ def find_draft() -> DraftInfo | None:
     files = _draft_files()
     if not files:
         return None  # the usual case, answered without loading the project code
-    from fineauthor.core.project import Project
+    from fineauthor.core.project.project import Project
 
     for path in files:
         try:
@@ -143,7 +143,7 @@ class WizardDraft:
                 "FineAuthor couldn’t make a place to keep your answers. Check that there is "
                 "room on the disk."
             ) from error
-        from fineauthor.core.project import Project
+        from fineauthor.core.project.project import Project
 
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         return cls(Project.create(folder / f"draft-{stamp}{SUFFIX}"))
@@ -151,7 +151,7 @@ class WizardDraft:
     @classmethod
     def resume_or_start(cls) -> WizardDraft:
         """The newest readable draft, reopened, or a new one if there is none."""
-        from fineauthor.core.project import Project
+        from fineauthor.core.project.project import Project
 
         for path in _draft_files():
             try:
@@ -279,7 +279,7 @@ def lines(text: str) -> list[str]:
 
 def win_conditions(answers: Mapping[str, Any]) -> list[Any]:
     """The win conditions the writer ticked and filled in, as core objects, in page order."""
-    from fineauthor.core import win_conditions as wc
+    from fineauthor.core.writing import win_conditions as wc
 
     found: list[Any] = []
     if answers.get(LENGTH_ON):
@@ -350,7 +350,7 @@ def slot_prompt(answers: Mapping[str, Any]) -> str:
 
 def slot_examples(answers: Mapping[str, Any], count: int) -> list[Example]:
     """``count`` examples with the system prompt, the template as prompt and no response yet."""
-    from fineauthor.core.example import Example, Message
+    from fineauthor.core.dataset.example import Example, Message
 
     system = _text(answers, SYSTEM_PROMPT)
     prompt = slot_prompt(answers)

@@ -694,7 +694,7 @@ class StylePage(GuidePage):
 
     def measure(self) -> None:
         """Fingerprint the passage now, show it and keep it with the answers."""
-        from fineauthor.core.fingerprint import fingerprint
+        from fineauthor.core.writing.fingerprint import fingerprint
 
         self._timer.stop()
         text = self.passage.toPlainText()
@@ -934,7 +934,7 @@ class PromptPage(GuidePage):
 
     def missing_follow_ups(self) -> list[str]:
         """Follow-ups the template does not ask for yet (as the core decides when folding)."""
-        from fineauthor.core.prompt_template import with_follow_up
+        from fineauthor.core.writing.prompt_template import with_follow_up
 
         template = self.store.text(keys.TEMPLATE)
         return [
@@ -944,7 +944,7 @@ class PromptPage(GuidePage):
         ]
 
     def fold_follow_ups(self) -> None:
-        from fineauthor.core.prompt_template import with_follow_up
+        from fineauthor.core.writing.prompt_template import with_follow_up
 
         template = self.store.text(keys.TEMPLATE)
         for follow_up in self.missing_follow_ups():
@@ -952,7 +952,7 @@ class PromptPage(GuidePage):
         self.store.set(keys.TEMPLATE, template)
 
     def _refresh(self) -> None:
-        from fineauthor.core.prompt_template import placeholders
+        from fineauthor.core.writing.prompt_template import placeholders
 
         found = list(placeholders(self.store.text(keys.TEMPLATE)))
         if found:
@@ -972,7 +972,7 @@ class PromptPage(GuidePage):
         elif not missing:
             self.fold_note.setText(self.tr("Your prompt already asks for them."))
         else:
-            from fineauthor.core.prompt_template import as_sentence
+            from fineauthor.core.writing.prompt_template import as_sentence
 
             self.fold_note.setText(
                 self.tr("Adds: {sentences}").format(
@@ -1185,7 +1185,7 @@ class NamePage(GuidePage):
         self._refresh()
 
     def _token_section(self) -> None:
-        from fineauthor.ui.token_viewer import TokenViewer
+        from fineauthor.ui.widgets.token_viewer import TokenViewer
 
         self.tokens_heading = _heading("", 1.0)
         self.body.addWidget(self.tokens_heading)
@@ -1217,7 +1217,7 @@ class NamePage(GuidePage):
         self._refresh()
 
     def new_suggestions(self) -> None:
-        from fineauthor.core.style_names import suggest_names
+        from fineauthor.core.writing.style_names import suggest_names
 
         seed_text = " ".join(
             self.store.text(key) for key in (keys.STYLE_DESCRIPTION, keys.STYLE_PASSAGE)
@@ -1435,7 +1435,7 @@ class ModelPage(GuidePage):
 
     def fill(self) -> None:
         from fineauthor.core.catalog import load_catalog
-        from fineauthor.core.estimate import estimate
+        from fineauthor.core.dataset.estimate import estimate
 
         catalog = load_catalog()
         self.services_label.setText(self._services_html(catalog))
@@ -1693,7 +1693,7 @@ class FinishPage(GuidePage):
         self.store.set(keys.SAVE_PATH, str(path))
 
     def choose_path(self) -> None:
-        from fineauthor.core.project_schema import SUFFIX
+        from fineauthor.core.project.schema import SUFFIX
 
         folder = self.save_path()
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -1786,7 +1786,7 @@ class FinishPage(GuidePage):
         return f"<table>{cells}</table>"
 
     def _describe(self, condition: Any) -> str:
-        from fineauthor.core import win_conditions as wc
+        from fineauthor.core.writing import win_conditions as wc
 
         if isinstance(condition, wc.LengthBand):
             return self.tr("Responses of {low}–{high} words").format(

@@ -1,0 +1,208 @@
+"""The training commands: ``train``, ``jobs`` and ``watch`` (DESIGN §6).
+
+With ``--json`` each prints one JSON object per line, each with an ``event`` field; otherwise
+short readable lines. Problems go to stderr as one plain sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from fineauthor.cli.main import OK, PROBLEMS, UNUSABLE
+from fineauthor.core.errors import FineAuthorError
+
+
+def add_training_commands(commands: argparse._SubParsersAction, positive: object) -> None:
+    """Register train, jobs and watch on the command parser."""
+    train = commands.add_parser(
+        "train",
+        help="send a project's (or a training file's) examples to a service and start training",
+    )
+    train.add_argument("source", type=Path, metavar="FILE|PROJECT")
+    train.add_argument("--provider", required=True, metavar="P", help="openai, together, …")
+    train.add_argument("--model", required=True, metavar="M", help="the base model to train")
+    train.add_argument("--epochs", type=positive, metavar="N", help="passes over the examples")
+    train.add_argument("--suffix", metavar="S", help="a word to put in the trained model's name")
+    train.add_argument("--yes", action="store_true", help="start without asking to confirm")
+    train.add_argument("--json", action="store_true", help="print JSON lines")
+
+    jobs = commands.add_parser("jobs", help="list the training jobs on a service")
+    jobs.add_argument("--provider", required=True, metavar="P")
+    jobs.add_argument("--json", action="store_true")
+
+    watch = commands.add_parser("watch", help="follow a training job until it ends")
+    watch.add_argument("job_id", metavar="JOB_ID")
+    watch.add_argument("--provider", required=True, metavar="P")
+    watch.add_argument("--json", action="store_true")
+
+
+@dataclass
+class _Out:
+    """Prints events as JSON lines or as sentences."""
+
+    as_json: bool
+
+    def event(self, name: str, text: str, **fields: object) -> None:
+        if self.as_json:
+            print(json.dumps({"event": name, **fields}, ensure_ascii=False), flush=True)
+        elif text:
+            print(text, flush=True)
+
+
+def _provider(provider_id: str):
+    from fineauthor.core.catalog import load_catalog
+    from fineauthor.providers.keys import key_for
+    from fineauthor.providers.registry import open_provider
+
+    info = load_catalog().provider(provider_id)
+    key = key_for(provider_id)
+    if key is None:
+        raise FineAuthorError(
+            f"There is no key for {info.name} yet. Add one with “fineauthor key set --provider "
+            f"{provider_id}” or set the {info.api_key_env} environment variable."
+        )
+    return open_provider(provider_id, key.value)
+
+
+def run_train(options: argparse.Namespace) -> int:
+    from fineauthor.core.catalog import load_catalog
+    from fineauthor.core.project.project import Project
+    from fineauthor.providers.base import TrainingOptions
+    from fineauthor.training.attempts import prepare, prepare_file, start_training
+
+    out = _Out(options.json)
+    catalog = load_catalog()
+    model = catalog.model(options.model)
+    provider = _provider(options.provider)
+    source: Path = options.source
+    if source.suffix == ".fineauthor":
+        project = Project.open(source)
+        dataset = prepare(project, model, provider.id)
+    else:
+        dataset = prepare_file(source, model, provider.id)
+        project = _ledger()
+    with project:
+        estimate = dataset.report.estimate
+        cost = "unknown" if estimate.cost_usd is None else f"about ${estimate.cost_usd:,.2f}"
+        out.event(
+            "message",
+            f"{dataset.examples:,} examples, {estimate.billed_tokens:,} billed tokens over "
+            f"{estimate.epochs} passes: {cost} to train {model.name} on {provider.name} "
+            "(an estimate).",
+            level="info",
+            message=f"estimated cost: {cost}",
+        )
+        if not options.yes and not _confirmed():
+            print(
+                "fineauthor: Not started. Add --yes to start without being asked.", file=sys.stderr
+            )
+            return UNUSABLE
+        training = TrainingOptions(epochs=options.epochs, suffix=options.suffix)
+        job = start_training(
+            project,
+            provider,
+            model.id,
+            training,
+            dataset,
+            log=lambda text: out.event("message", text, level="info", message=text),
+        )
+        file_id = next(
+            (row["file_id"] for row in reversed(project.jobs()) if row["job_id"] == job.id),
+            job.training_file,
+        )
+        out.event("uploaded", f"Uploaded the examples ({file_id}).", file_id=file_id)
+        out.event(
+            "job",
+            f"Training job {job.id} created on {provider.name}. Follow it with: "
+            f"fineauthor watch {job.id} --provider {provider.id}",
+            job_id=job.id,
+            provider=provider.id,
+        )
+    return OK
+
+
+def _confirmed() -> bool:
+    if not sys.stdin.isatty():
+        return False
+    answer = input("Start training? [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def _ledger():
+    """Where training from a plain file keeps its history: a project of its own."""
+    from fineauthor.core.errors import ProjectError
+    from fineauthor.core.project.project import Project
+    from fineauthor.core.settings import folders
+
+    path = folders().data / "command-line-jobs.fineauthor"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return Project.open(path)
+    except ProjectError:
+        if path.exists():
+            raise
+        return Project.create(path, title="Jobs started from the command line")
+
+
+def run_jobs(options: argparse.Namespace) -> int:
+    out = _Out(options.json)
+    provider = _provider(options.provider)
+    jobs = provider.list_jobs()
+    for job in jobs:
+        model = job.fine_tuned_model or "—"
+        out.event(
+            "job",
+            f"{job.id}  {job.status:<12} {job.model}  →  {model}",
+            job_id=job.id,
+            provider=provider.id,
+            status=job.status,
+            model=job.model,
+            fine_tuned_model=job.fine_tuned_model,
+        )
+    if not jobs and not options.json:
+        print(f"No training jobs on {provider.name} yet.")
+    return OK
+
+
+def run_watch(options: argparse.Namespace) -> int:
+    from fineauthor.providers.base import SUCCEEDED
+    from fineauthor.training.watch import JobWatcher, WatchUpdate
+
+    out = _Out(options.json)
+    provider = _provider(options.provider)
+
+    def show(update: WatchUpdate) -> None:
+        if update.status_changed:
+            out.event("status", f"Status: {update.job.status}", status=update.job.status)
+        for event in update.events:
+            if event.kind == "message":
+                out.event("message", event.message, level=event.level, message=event.message)
+        for point in update.metrics:
+            loss = "" if point.train_loss is None else f" training loss {point.train_loss:.4f}"
+            out.event(
+                "metrics",
+                f"Step {point.step}:{loss}",
+                step=point.step,
+                train_loss=point.train_loss,
+                valid_loss=point.valid_loss,
+            )
+
+    job = JobWatcher(provider, options.job_id).run(
+        show, on_wait=lambda text: out.event("message", text, level="warning", message=text)
+    )
+    assert job is not None  # only a cancel returns None, and the command has none
+    done = {
+        SUCCEEDED: f"Done: the trained model is {job.fine_tuned_model}.",
+    }.get(job.state, f"The job ended: {job.state}. {job.error_message or ''}".strip())
+    out.event(
+        "done",
+        done,
+        status=job.state,
+        model=job.fine_tuned_model,
+        message=job.error_message,
+    )
+    return OK if job.state == SUCCEEDED else PROBLEMS

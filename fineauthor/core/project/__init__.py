@@ -1,0 +1,1 @@
+"""The project: the document a writer works on, its SQLite file and its schema."""

@@ -1,0 +1,1 @@
+"""Together AI's fine-tuning REST API."""

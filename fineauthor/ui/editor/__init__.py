@@ -1,0 +1,1 @@
+"""The side-by-side example editor and the example list beside it."""

@@ -1,0 +1,1 @@
+"""The check report: problems and advice, the length chart and the cost."""

@@ -1,0 +1,177 @@
+"""Every change a writer makes, as an undoable command (Ctrl+Z / Ctrl+Shift+Z).
+
+Each command calls one core Project method in ``redo`` and its opposite in ``undo``, so the
+change is on disk the moment it is made and the moment it is taken back. Commands never touch
+widgets: the document tells the views what changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from fineauthor.core.dataset.example import Example, Message
+
+if TYPE_CHECKING:
+    from fineauthor.ui.shell.document import ProjectDocument
+
+# Typing in one field within this many seconds of the last keystroke joins the same undo step,
+# so Ctrl+Z takes back a burst of typing, not one letter.
+TYPING_MERGE_SECONDS = 1.5
+_TYPING_ID = 1
+
+
+def runs(placed: Sequence[tuple[int, Example]]) -> list[tuple[int, list[Example]]]:
+    """(index, example) pairs grouped into runs of neighbouring indexes, in index order, as
+    (first index, examples)."""
+    found: list[tuple[int, list[Example]]] = []
+    for index, example in sorted(placed, key=lambda item: item[0]):
+        if found and found[-1][0] + len(found[-1][1]) == index:
+            found[-1][1].append(example)
+        else:
+            found.append((index, [example]))
+    return found
+
+
+class AddExamples(QUndoCommand):
+    """New examples together at one place: a blank one, duplicates, or an import."""
+
+    def __init__(
+        self, document: ProjectDocument, index: int, examples: list[Example], text: str
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._index = index
+        self._examples = examples  # ids are filled in by the first redo
+        self.ids: list[int] = []
+
+    def redo(self) -> None:
+        stored = self._document.insert_stored(self._index, self._examples)
+        if stored:
+            self._examples = stored  # a redo after an undo restores the same examples
+            self.ids = [example.id for example in stored]  # type: ignore[misc]
+
+    def undo(self) -> None:
+        self._document.remove_stored(self.ids)
+
+
+class DeleteExamples(QUndoCommand):
+    def __init__(self, document: ProjectDocument, ids: list[int], text: str) -> None:
+        super().__init__(text)
+        self._document = document
+        self._ids = ids
+        self._removed: list[tuple[int, Example]] = []
+
+    def redo(self) -> None:
+        self._removed = self._document.remove_stored(self._ids)
+
+    def undo(self) -> None:
+        # In index order, each run back where it was: the earlier runs are already in place.
+        for index, examples in runs(self._removed):
+            self._document.insert_stored(index, examples)
+
+
+class MoveExample(QUndoCommand):
+    def __init__(self, document: ProjectDocument, example_id: int, new_index: int) -> None:
+        super().__init__(document.tr("Move example"))
+        self._document = document
+        self._id = example_id
+        self._old = document.index_of(example_id)
+        self._new = new_index
+
+    def redo(self) -> None:
+        self._document.move_stored(self._id, self._new)
+
+    def undo(self) -> None:
+        self._document.move_stored(self._id, self._old)
+
+
+class EditText(QUndoCommand):
+    """Typing in one message. Bursts of typing in the same field merge into one step."""
+
+    def __init__(
+        self, document: ProjectDocument, example_id: int, index: int, before: str, after: str
+    ) -> None:
+        super().__init__(document.tr("Typing"))
+        self._document = document
+        self._id = example_id
+        self._index = index
+        self._before = before
+        self._after = after
+        self._when = time.monotonic()
+
+    def id(self) -> int:
+        return _TYPING_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        if not isinstance(other, EditText) or (other._id, other._index) != (self._id, self._index):
+            return False
+        if other._when - self._when > TYPING_MERGE_SECONDS:
+            return False
+        self._after = other._after
+        self._when = other._when
+        return True
+
+    def redo(self) -> None:
+        self._document.set_text_stored(self._id, self._index, self._after)
+
+    def undo(self) -> None:
+        self._document.set_text_stored(self._id, self._index, self._before)
+
+
+class ReplaceMessages(QUndoCommand):
+    """A change to an example's turns: a weight switched, a turn added or removed."""
+
+    def __init__(
+        self,
+        document: ProjectDocument,
+        example_id: int,
+        before: tuple[Message, ...],
+        after: tuple[Message, ...],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._id = example_id
+        self._before = before
+        self._after = after
+
+    def redo(self) -> None:
+        self._document.replace_messages_stored(self._id, self._after)
+
+    def undo(self) -> None:
+        self._document.replace_messages_stored(self._id, self._before)
+
+
+class SetNote(QUndoCommand):
+    def __init__(self, document: ProjectDocument, example_id: int, before: str, after: str) -> None:
+        super().__init__(document.tr("Edit note"))
+        self._document = document
+        self._id = example_id
+        self._before = before
+        self._after = after
+
+    def redo(self) -> None:
+        self._document.set_note_stored(self._id, self._after)
+
+    def undo(self) -> None:
+        self._document.set_note_stored(self._id, self._before)
+
+
+class UpdateSettings(QUndoCommand):
+    def __init__(
+        self, document: ProjectDocument, before: dict[str, object], after: dict[str, object]
+    ) -> None:
+        super().__init__(document.tr("Change project settings"))
+        self._document = document
+        self._before = before
+        self._after = after
+
+    def redo(self) -> None:
+        self._document.update_settings_stored(self._after)
+
+    def undo(self) -> None:
+        self._document.update_settings_stored(self._before)

@@ -1,0 +1,1 @@
+"""Train, watch, the jobs list and the service accounts."""
