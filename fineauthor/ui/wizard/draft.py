@@ -58,6 +58,7 @@ TITLE, SLOTS, SAVE_PATH = "title", "slots", "save_path"
 
 DEFAULT_WIN_LENGTH = (1500, 2000)
 DEFAULT_DIALOGUE_PERCENT = 30
+DEFAULT_TARGET_WORDS = 1000  # a response's target length until the writer sets one
 
 
 def drafts_folder() -> Path:

@@ -25,20 +25,17 @@ from PySide6.QtWidgets import (
 
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.ui.wizard import draft as keys
+from fineauthor.ui.wizard.answer_store import AnswerStore
+from fineauthor.ui.wizard.craft_page import CraftPage
 from fineauthor.ui.wizard.draft import WizardDraft
-from fineauthor.ui.wizard.pages import (
-    AnswerStore,
-    CraftPage,
-    FinishPage,
-    GuidePage,
-    IntroPage,
-    LengthPage,
-    ModelPage,
-    NamePage,
-    PromptPage,
-    StylePage,
-    WinConditionPage,
-)
+from fineauthor.ui.wizard.finish_page import FinishPage
+from fineauthor.ui.wizard.guide_page import GuidePage
+from fineauthor.ui.wizard.intro_page import IntroPage
+from fineauthor.ui.wizard.model_page import ModelPage
+from fineauthor.ui.wizard.prompt_page import PromptPage
+from fineauthor.ui.wizard.style_name_page import NamePage
+from fineauthor.ui.wizard.voice_and_length_pages import LengthPage, StylePage
+from fineauthor.ui.wizard.win_condition_page import WinConditionPage
 
 # Page ids are their positions, so the saved page number is simply the id.
 INTRO, WIN, STYLE, LENGTH, PROMPTS, CRAFT, NAME, MODEL, FINISH = range(9)

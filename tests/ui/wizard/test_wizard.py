@@ -22,7 +22,7 @@ from fineauthor.core.writing.win_conditions import WinCondition
 from fineauthor.ui.shell.main_window import MainWindow
 from fineauthor.ui.wizard import draft as keys
 from fineauthor.ui.wizard.draft import WizardDraft, drafts_folder, find_draft
-from fineauthor.ui.wizard.pages import with_name
+from fineauthor.ui.wizard.style_name_page import with_name
 from fineauthor.ui.wizard.wizard import (
     CRAFT,
     FINISH,

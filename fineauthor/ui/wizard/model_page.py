@@ -1,0 +1,273 @@
+"""Page 8 of the wizard: where to train. Who can train today, and each base model with its
+price, its limit and the estimated cost of a first run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from fineauthor.ui.wizard import building_blocks as blocks
+from fineauthor.ui.wizard import draft as keys
+from fineauthor.ui.wizard.answer_store import AnswerStore
+from fineauthor.ui.wizard.guide_page import GuidePage
+
+# Ordinary English prose runs at about four tokens to every three words in both encodings.
+TOKENS_PER_WORD = 4 / 3
+# Framing tokens of a three-message chat example (3 per message + 3 to prime the reply).
+EXAMPLE_OVERHEAD_TOKENS = 3 * 3 + 3
+ESTIMATE_EXAMPLES = 50
+
+
+def example_tokens_estimate(answers: dict[str, Any]) -> int:
+    """Roughly the tokens of one example at the target length: system prompt, prompt,
+    response and the framing around them."""
+    target = answers.get(keys.TARGET_WORDS) or keys.DEFAULT_TARGET_WORDS
+    words = len(str(answers.get(keys.SYSTEM_PROMPT) or "").split())
+    words += len(str(answers.get(keys.TEMPLATE) or "").split())
+    words += int(target)
+    return round(words * TOKENS_PER_WORD) + EXAMPLE_OVERHEAD_TOKENS
+
+
+class ModelPage(GuidePage):
+    """Who can train today, each base model with its price, limit and an estimated cost."""
+
+    MODEL_ROLE = Qt.ItemDataRole.UserRole
+
+    def __init__(self, store: AnswerStore, today: date | None = None) -> None:
+        super().__init__(
+            store,
+            self.tr("Where to train"),
+            self.tr(
+                "Training happens at an online service, on a model it offers. Here is who can "
+                "train one for you today."
+            ),
+            self.tr(
+                "Not every service trains every model, and OpenAI is closing fine-tuning. The "
+                "model you choose also sets how FineAuthor counts your examples and what a "
+                "training run will cost. You can change it later, before you train."
+            ),
+        )
+        self.today = today or date.today()
+        self.services_label = blocks.wrapping(rich=True)
+        self.services_label.setAccessibleName(self.tr("Who can train today"))
+        self.body.addWidget(blocks.heading(self.tr("Who can train today"), 1.0))
+        self.body.addWidget(self.services_label)
+
+        self.body.addSpacing(6)
+        self.body.addWidget(blocks.heading(self.tr("Choose a model"), 1.0))
+        self.explain_label = blocks.wrapping()
+        self.body.addWidget(self.explain_label)
+        self.table = QTableWidget(0, 4)
+        self.table.setAccessibleName(self.tr("Models you can train"))
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Model"),
+                self.tr("Price to train"),
+                self.tr("Longest example"),
+                self.tr("Cost of 50 examples"),
+            ]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 165), (2, 130), (3, 165)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.body.addWidget(self.table)
+        self.estimate_note = blocks.wrapping()
+        self.estimate_note.setAccessibleName(self.tr("How the cost is estimated"))
+        self.body.addWidget(self.estimate_note)
+
+        self.provider_panel = blocks.panel()
+        panel_layout = QVBoxLayout(self.provider_panel)
+        panel_layout.setContentsMargins(14, 10, 14, 12)
+        self.provider_heading = blocks.heading("", 1.0)
+        self.provider_text = blocks.wrapping()
+        self.policy_text = blocks.wrapping()
+        self.provider_text.setAccessibleName(self.tr("About this service"))
+        self.policy_text.setAccessibleName(self.tr("What this service allows"))
+        panel_layout.addWidget(self.provider_heading)
+        panel_layout.addWidget(self.provider_text)
+        panel_layout.addWidget(self.policy_text)
+        self.body.addWidget(self.provider_panel)
+        self.body.addStretch(1)
+        self._filling = False
+
+    def initializePage(self) -> None:  # noqa: N802
+        # Estimates depend on the length and prompts, which may have changed since last time.
+        self.fill()
+
+    def fill(self) -> None:
+        from fineauthor.core.catalog import load_catalog
+        from fineauthor.core.dataset.estimate import estimate
+
+        catalog = load_catalog()
+        self.services_label.setText(self._services_html(catalog))
+        answers = self.store.answers
+        per_example = example_tokens_estimate(answers)
+        chosen = keys.chosen_model_id(answers)
+        models = [m for m in catalog.models if not m.is_shut_down(self.today)]
+        # Services open to new writers first: they are the ones most writers can use.
+        open_ids = {p.id for p in catalog.providers if p.new_users_can_fine_tune}
+        models.sort(key=lambda m: (m.provider not in open_ids, m.id != catalog.default_model))
+        self._filling = True
+        self.table.setRowCount(len(models))
+        selected_row = 0
+        epochs = 0
+        for row, model in enumerate(models):
+            provider = catalog.provider(model.provider)
+            found = estimate([per_example] * ESTIMATE_EXAMPLES, model)
+            epochs = found.epochs
+            if not provider.new_users_can_fine_tune:
+                service = self.tr("{service}, closed to new accounts").format(service=provider.name)
+            elif model.id == catalog.default_model:
+                service = self.tr("{service} · recommended").format(service=provider.name)
+            else:
+                service = provider.name
+            cells = [
+                f"{model.name}\n{service}",
+                self._price_text(model.training_price_per_1m_usd),
+                self._limit_text(model.example_token_limit),
+                self._cost_text(found.cost_usd),
+            ]
+            tips = [
+                model.notes,
+                model.price_note,
+                self.tr("{tokens} tokens").format(tokens=blocks.format_number(limit))
+                if (limit := model.example_token_limit)
+                else "",
+                model.price_note,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(self.MODEL_ROLE, model.id)
+                item.setToolTip(tips[column])
+                if column == 0 and model.id == catalog.default_model:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(row, column, item)
+            if model.id == chosen:
+                selected_row = row
+        # Every cell holds at most two lines: equal rows read as a list, not a puzzle.
+        row_height = 2 * self.table.fontMetrics().lineSpacing() + 12
+        for row in range(self.table.rowCount()):
+            self.table.setRowHeight(row, row_height)
+        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(height)
+        self.table.selectRow(selected_row)
+        self._filling = False
+        self.explain_label.setText(
+            self.tr(
+                "Services charge by the token, the pieces of words a model reads: 1,000 words "
+                "of prose are about 1,300 tokens. “Longest example” is the most a service "
+                "reads of one example (prompts and response together); it cuts off the rest."
+            )
+        )
+        self.estimate_note.setText(
+            self.tr(
+                "The last column is an estimate for {count} examples of about {words} words "
+                "each (your target length plus your prompts), read {epochs} times over, as "
+                "training usually does. The service shows the real price before you pay."
+            ).format(
+                count=ESTIMATE_EXAMPLES,
+                words=blocks.format_number(per_example / TOKENS_PER_WORD),
+                epochs=epochs,
+            )
+        )
+        self._selection_changed()
+
+    def _services_html(self, catalog: Any) -> str:
+        open_names = [p.name for p in catalog.providers if p.new_users_can_fine_tune]
+        items = []
+        if open_names:
+            items.append(
+                self.tr("<b>{names}</b>: open to new accounts.").format(
+                    names=escape(self.tr(" and ").join(open_names))
+                )
+            )
+        for provider in catalog.providers:
+            if not provider.new_users_can_fine_tune:
+                # The catalog's note gives the closing dates in plain words.
+                items.append(
+                    self.tr("<b>{name}</b>: closed to new accounts. {note}").format(
+                        name=escape(provider.name), note=escape(provider.availability_note)
+                    )
+                )
+        return "<p>" + "</p><p>".join(items) + "</p>"
+
+    def _price_text(self, price: float | None) -> str:
+        if price is None:
+            return self.tr("not published: you’ll see it before you pay")
+        return self.tr("${price} per million tokens").format(
+            price=QLocale().toString(price, "f", 2)
+        )
+
+    def _limit_text(self, limit: int | None) -> str:
+        if limit is None:
+            return self.tr("not published")
+        return self.tr("about {words} words").format(
+            words=blocks.format_number(round(limit / TOKENS_PER_WORD, -3))
+        )
+
+    def _cost_text(self, cost: float | None) -> str:
+        if cost is None:
+            return self.tr("no estimate without a price")
+        return self.tr("about ${cost}").format(cost=QLocale().toString(cost, "f", 2))
+
+    def selected_model(self) -> str:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return ""
+        item = self.table.item(rows[0].row(), 0)
+        return str(item.data(self.MODEL_ROLE)) if item is not None else ""
+
+    def select_model(self, model_id: str) -> None:
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.data(self.MODEL_ROLE) == model_id:
+                self.table.selectRow(row)
+                return
+
+    def _selection_changed(self) -> None:
+        from fineauthor.core.catalog import load_catalog
+
+        model_id = self.selected_model()
+        if not model_id:
+            return
+        catalog = load_catalog()
+        model = catalog.model(model_id)
+        provider = catalog.provider(model.provider)
+        self.provider_heading.setText(self.tr("About {service}").format(service=provider.name))
+        self.provider_text.setText(provider.availability_note)
+        self.policy_text.setText(
+            self.tr("What it allows: {policy}").format(policy=provider.content_policy_note)
+        )
+        if not self._filling or self.store.has(keys.BASE_MODEL):
+            self.store.set(keys.BASE_MODEL, model_id)
+
+    def validatePage(self) -> bool:  # noqa: N802
+        # Going on with the recommendation untouched still records it as the choice.
+        model_id = self.selected_model()
+        if model_id:
+            self.store.set(keys.BASE_MODEL, model_id)
+        return True
