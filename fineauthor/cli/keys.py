@@ -7,16 +7,15 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from fineauthor.cli.exit_codes import OK, PROBLEMS, fail
+from fineauthor.cli.parsing import Parser
 from fineauthor.core.errors import FineAuthorError
 
 if TYPE_CHECKING:
     from fineauthor.core.catalog import ProviderInfo
 
-from fineauthor.cli.main import OK, PROBLEMS
-from fineauthor.cli.main import fail as _fail
 
-
-def add_key_command(commands: argparse._SubParsersAction, parser_class: type) -> None:
+def add_key_command(commands: argparse._SubParsersAction) -> None:
     """Register ``key`` on the command parser."""
     key = commands.add_parser(
         "key",
@@ -25,7 +24,7 @@ def add_key_command(commands: argparse._SubParsersAction, parser_class: type) ->
         "whether one is set and where, or remove it. An environment variable such as "
         "OPENAI_API_KEY overrides the kept key.",
     )
-    key_actions = key.add_subparsers(dest="action", required=True, parser_class=parser_class)
+    key_actions = key.add_subparsers(dest="action", required=True, parser_class=Parser)
     for action, text in (
         ("set", "read a key from standard input (not shown) and keep it in the system keychain"),
         ("status", "say whether a key is set and where (exit 0 when set, 1 when not)"),
@@ -49,11 +48,11 @@ def run_key(options: argparse.Namespace) -> int:
     try:
         return action(info)
     except KeychainError as problem:
-        return _fail(str(problem), PROBLEMS)
+        return fail(str(problem), PROBLEMS)
 
 
 def _no_keychain(why: str, info: ProviderInfo) -> int:
-    return _fail(
+    return fail(
         f"{why} The command line cannot keep a key for this session only, because each "
         f"command runs on its own: set the environment variable {info.api_key_env} instead.",
         PROBLEMS,
@@ -131,7 +130,7 @@ def _key_delete(info: ProviderInfo) -> int:
 
     usable, why = keys.keychain_status()
     if not usable:
-        return _fail(f"{why} There is no kept {info.name} key to remove.", PROBLEMS)
+        return fail(f"{why} There is no kept {info.name} key to remove.", PROBLEMS)
     if keys.delete_key(info.id):
         print(f"Removed your {info.name} key from the system keychain.")
     else:

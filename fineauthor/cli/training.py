@@ -12,11 +12,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from fineauthor.cli.main import OK, PROBLEMS, UNUSABLE
+from fineauthor.cli.exit_codes import OK, PROBLEMS, UNUSABLE
+from fineauthor.cli.parsing import positive
 from fineauthor.core.errors import FineAuthorError
 
 
-def add_training_commands(commands: argparse._SubParsersAction, positive: object) -> None:
+def add_training_commands(commands: argparse._SubParsersAction) -> None:
     """Register train, jobs and watch on the command parser."""
     train = commands.add_parser(
         "train",

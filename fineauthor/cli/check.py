@@ -1,0 +1,88 @@
+"""The ``check`` command: a training file or a project judged for a model, with token totals
+and the estimated cost, as readable lines or one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from fineauthor.cli.exit_codes import OK, PROBLEMS
+from fineauthor.cli.parsing import positive
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def add_check_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``check`` on the command parser."""
+    check = commands.add_parser(
+        "check",
+        help="check a training file or project for problems and estimate the cost",
+        description="Check a JSONL training file or a FineAuthor project: problems that stop "
+        "training, advice, token totals and the estimated cost.",
+    )
+    check.add_argument("file", type=Path, metavar="FILE", help="a .jsonl file or a project")
+    check.add_argument("--model", metavar="M", help="model to check against (its limits, price)")
+    check.add_argument(
+        "--target-words", type=positive, metavar="N", help="the response length you want"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run_check(options: argparse.Namespace) -> int:
+    """``fineauthor check FILE [--model M] [--target-words N] [--json]``."""
+    from fineauthor.core.catalog import load_catalog
+    from fineauthor.core.dataset.checks import (
+        CheckSettings,
+        check_file,
+        check_items,
+        example_items,
+        project_check_settings,
+    )
+
+    catalog = load_catalog()
+    path: Path = options.file
+    if path.is_file() and _is_project(path):
+        from fineauthor.core.project.project import Project
+
+        with Project.open(path) as project:
+            chosen = project.settings
+            model = catalog.model(options.model or chosen.base_model or catalog.default_check_model)
+            settings = project_check_settings(chosen, model)
+            if options.target_words:
+                settings = replace(
+                    settings,
+                    target_words=options.target_words,
+                    tolerance_words=_tolerance(options.target_words),
+                )
+            report = check_items(example_items(project.examples()), settings, cache=project)
+    else:
+        model = catalog.model(options.model or catalog.default_check_model)
+        target = options.target_words
+        settings = CheckSettings(
+            model=model, target_words=target, tolerance_words=_tolerance(target)
+        )
+        report = check_file(path, settings)
+
+    if options.json:
+        print(json.dumps(report.to_json(str(path)), ensure_ascii=False))
+    else:
+        from fineauthor.cli.check_report import print_report
+
+        print_report(report, path, catalog.as_of)
+    return PROBLEMS if report.errors else OK
+
+
+def _tolerance(target: int | None) -> int | None:
+    from fineauthor.core.dataset.checks import default_tolerance
+
+    return None if target is None else default_tolerance(target)
+
+
+def _is_project(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
