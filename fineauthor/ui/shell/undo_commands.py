@@ -9,14 +9,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from fineauthor.core.dataset.example import Example, Message
 
-if TYPE_CHECKING:
-    from fineauthor.ui.shell.document import ProjectDocument
+
+class StoredEdits(Protocol):
+    """What a command asks of the open project: each change stored in one transaction. The
+    project document provides it; naming it here keeps the commands free of the document."""
+
+    def insert_stored(self, index: int, examples: Sequence[Example]) -> list[Example]: ...
+
+    def remove_stored(self, example_ids: Sequence[int]) -> list[tuple[int, Example]]: ...
+
+    def move_stored(self, example_id: int, new_index: int) -> None: ...
+
+    def set_text_stored(self, example_id: int, message_index: int, text: str) -> None: ...
+
+    def replace_messages_stored(self, example_id: int, messages: tuple[Message, ...]) -> None: ...
+
+    def set_note_stored(self, example_id: int, note: str) -> None: ...
+
+    def update_settings_stored(self, changes: dict[str, object]) -> None: ...
+
 
 # Typing in one field within this many seconds of the last keystroke joins the same undo step,
 # so Ctrl+Z takes back a burst of typing, not one letter.
@@ -40,7 +57,7 @@ class AddExamples(QUndoCommand):
     """New examples together at one place: a blank one, duplicates, or an import."""
 
     def __init__(
-        self, document: ProjectDocument, index: int, examples: list[Example], text: str
+        self, document: StoredEdits, index: int, examples: list[Example], text: str
     ) -> None:
         super().__init__(text)
         self._document = document
@@ -59,7 +76,7 @@ class AddExamples(QUndoCommand):
 
 
 class DeleteExamples(QUndoCommand):
-    def __init__(self, document: ProjectDocument, ids: list[int], text: str) -> None:
+    def __init__(self, document: StoredEdits, ids: list[int], text: str) -> None:
         super().__init__(text)
         self._document = document
         self._ids = ids
@@ -75,7 +92,7 @@ class DeleteExamples(QUndoCommand):
 
 
 class MoveExample(QUndoCommand):
-    def __init__(self, document: ProjectDocument, example_id: int, new_index: int) -> None:
+    def __init__(self, document: StoredEdits, example_id: int, new_index: int) -> None:
         super().__init__(document.tr("Move example"))
         self._document = document
         self._id = example_id
@@ -93,7 +110,7 @@ class EditText(QUndoCommand):
     """Typing in one message. Bursts of typing in the same field merge into one step."""
 
     def __init__(
-        self, document: ProjectDocument, example_id: int, index: int, before: str, after: str
+        self, document: StoredEdits, example_id: int, index: int, before: str, after: str
     ) -> None:
         super().__init__(document.tr("Typing"))
         self._document = document
@@ -127,7 +144,7 @@ class ReplaceMessages(QUndoCommand):
 
     def __init__(
         self,
-        document: ProjectDocument,
+        document: StoredEdits,
         example_id: int,
         before: tuple[Message, ...],
         after: tuple[Message, ...],
@@ -147,7 +164,7 @@ class ReplaceMessages(QUndoCommand):
 
 
 class SetNote(QUndoCommand):
-    def __init__(self, document: ProjectDocument, example_id: int, before: str, after: str) -> None:
+    def __init__(self, document: StoredEdits, example_id: int, before: str, after: str) -> None:
         super().__init__(document.tr("Edit note"))
         self._document = document
         self._id = example_id
@@ -163,7 +180,7 @@ class SetNote(QUndoCommand):
 
 class UpdateSettings(QUndoCommand):
     def __init__(
-        self, document: ProjectDocument, before: dict[str, object], after: dict[str, object]
+        self, document: StoredEdits, before: dict[str, object], after: dict[str, object]
     ) -> None:
         super().__init__(document.tr("Change project settings"))
         self._document = document
