@@ -42,7 +42,7 @@ from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import CANCELLED, Provider
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.job_words import short_hash, state_text, time_text
-from fineauthor.ui.training.train_dialog import money
+from fineauthor.ui.training.price_words import money
 from fineauthor.ui.training.watch_view import WatchView
 
 COL_WHEN, COL_SERVICE, COL_MODEL, COL_STATUS, COL_EXAMPLES, COL_COST, COL_RESULT = range(7)

@@ -6,6 +6,9 @@ GUI thread through a small QObject's signal and applied here. Every update is al
 the project's job history (the status, the model name, and in the row's ``detail["watch"]``
 the last event seen, the events shown and the loss by step), so a reopened project shows the
 same picture at once and its watcher carries on from there: no event or step is shown twice.
+
+The status and result panels are in watch_status; the chart, events and checkpoints are in
+watch_events.
 """
 
 from __future__ import annotations
@@ -16,53 +19,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import (
-    QApplication,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QSystemTrayIcon,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.providers.base import (
-    CANCELLED,
-    FAILED,
-    FINISHED_STATES,
-    RUNNING,
-    SUCCEEDED,
-    Checkpoint,
-    Job,
-    JobEvent,
-    MetricPoint,
-    Provider,
-    ProviderError,
-)
+from fineauthor.providers.base import Checkpoint, Job, MetricPoint, Provider, ProviderError
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.shell.workers import Task, run_in_background
-from fineauthor.ui.training.job_words import (
-    event_text,
-    finish_text,
-    next_step,
-    state_explanation,
-    state_text,
-    time_text,
-)
-from fineauthor.ui.training.loss_chart import LossChart
-from fineauthor.ui.widgets.labels import muted
+from fineauthor.ui.training.accounts_shortcut import open_accounts_settings
+from fineauthor.ui.training.job_words import next_step, time_text
+from fineauthor.ui.training.watch_events import WatchEventsMixin
+from fineauthor.ui.training.watch_status import WatchStatusMixin
 
 MAX_KEPT_EVENTS = 500  # events kept in the project for a reopened view (the newest)
 
@@ -75,7 +44,7 @@ class _Relay(QObject):
     waiting = Signal(str)
 
 
-class WatchView(QWidget):
+class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
     """One job, followed until it ends. ``tryRequested`` carries the trained model's id."""
 
     tryRequested = Signal(str)  # noqa: N815
@@ -144,26 +113,7 @@ class WatchView(QWidget):
             heading += " · " + self.tr("sent %1").replace("%1", when)
         self.heading.setText(heading)
 
-        self.status_label = QLabel(self.tr("Looking at the training…"))
-        font = self.status_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setWeight(QFont.Weight.DemiBold)
-        self.status_label.setFont(font)
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName(self.tr("Status"))
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.explanation_label = muted(QLabel())
-        self.explanation_label.setWordWrap(True)
-        self.explanation_label.setAccessibleName(self.tr("What this means"))
-        self.step_bar = QProgressBar()
-        self.step_bar.setAccessibleName(self.tr("Training steps done"))
-        self.step_bar.setVisible(False)
-        self.finish_label = QLabel()
-        self.finish_label.setAccessibleName(self.tr("Estimated finish"))
-        self.wait_label = QLabel()
-        self.wait_label.setWordWrap(True)
-        self.wait_label.setAccessibleName(self.tr("Connection"))
-        self.wait_label.setVisible(False)
+        self._build_status()
 
         body = self._build_body()
         self.result_box = self._build_result_box()
@@ -178,55 +128,6 @@ class WatchView(QWidget):
         layout.addWidget(self.result_box)
         layout.addWidget(body, 1)
         layout.addLayout(buttons)
-
-    def _build_body(self) -> QSplitter:
-        """The loss chart above, what happened and the checkpoints below."""
-        self.chart = LossChart()
-        loss_note = muted(
-            QLabel(
-                self.tr(
-                    "Loss: lower means the model's answers are closer to your examples. "
-                    "Validation loss is measured on examples held back from training."
-                )
-            )
-        )
-        loss_note.setWordWrap(True)
-        chart_box = QGroupBox(self.tr("How training is going"))
-        chart_layout = QVBoxLayout(chart_box)
-        chart_layout.addWidget(loss_note)
-        chart_layout.addWidget(self.chart, 1)
-
-        self.events_list = QListWidget()
-        self.events_list.setAccessibleName(self.tr("What happened, oldest first"))
-        self.events_list.setWordWrap(True)
-        self.events_list.setAlternatingRowColors(True)
-        events_box = QGroupBox(self.tr("What happened"))
-        QVBoxLayout(events_box).addWidget(self.events_list)
-        self.checkpoints_list = QListWidget()
-        self.checkpoints_list.setAccessibleName(self.tr("Checkpoints"))
-        self.checkpoints_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.checkpoints_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.checkpoints_list.setToolTip(
-            self.tr(
-                "Usable copies of your model saved along the way; an earlier one can be better "
-                "if the last one copies your examples too closely."
-            )
-        )
-        checkpoints_box = QGroupBox(self.tr("Checkpoints (copies saved along the way)"))
-        QVBoxLayout(checkpoints_box).addWidget(self.checkpoints_list)
-        lists = QSplitter(Qt.Orientation.Horizontal)
-        lists.addWidget(events_box)
-        lists.addWidget(checkpoints_box)
-        lists.setStretchFactor(0, 3)
-        lists.setStretchFactor(1, 2)
-        lists.setChildrenCollapsible(False)
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(chart_box)
-        body.addWidget(lists)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
-        body.setChildrenCollapsible(False)
-        return body
 
     def _build_buttons(self) -> QHBoxLayout:
         self.stop_button = QPushButton(self.tr("Stop Training…"))
@@ -245,27 +146,6 @@ class WatchView(QWidget):
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.stop_button)
         return buttons
-
-    def _build_result_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Your model"))
-        self.model_edit = QLineEdit()
-        self.model_edit.setReadOnly(True)
-        self.model_edit.setAccessibleName(self.tr("Your model's name"))
-        self.model_edit.setToolTip(
-            self.tr("Use this name to ask for your model in apps and on the service's website.")
-        )
-        self.copy_button = QPushButton(self.tr("Copy"))
-        self.copy_button.setAccessibleName(self.tr("Copy the model's name"))
-        self.copy_button.clicked.connect(self.copy_model_id)
-        self.try_button = QPushButton(self.tr("Try It"))
-        self.try_button.setAccessibleName(self.tr("Try your model"))
-        self.try_button.clicked.connect(self._try_it)
-        row = QHBoxLayout(box)
-        row.addWidget(self.model_edit, 1)
-        row.addWidget(self.copy_button)
-        row.addWidget(self.try_button)
-        box.setVisible(False)
-        return box
 
     # The project's record -------------------------------------------------------------------
 
@@ -421,100 +301,6 @@ class WatchView(QWidget):
         if update.job.finished:
             self._job_ended(update.job)
 
-    def _add_event(self, event: JobEvent) -> None:
-        self.last_event = event.id
-        if event.kind == "metrics":
-            total = event.data.get("total_steps")
-            if isinstance(total, int) and total > 0:
-                self.total_steps = total
-            return  # the chart shows these
-        when = event.created_at.isoformat() if event.created_at else ""
-        self._add_event_row(event.id, event_text(event), event.level, when)
-
-    def _add_event_row(self, event_id: str, text: str, level: str, when: str) -> None:
-        if event_id in self._event_ids:
-            return
-        self._event_ids.add(event_id)
-        self._events.append((event_id, text, level, when))
-        shown_time = ""
-        with contextlib.suppress(ValueError):
-            shown_time = time_text(datetime.fromisoformat(when)) if when else ""
-        item = QListWidgetItem(f"{shown_time}  {text}".strip())
-        item.setData(Qt.ItemDataRole.UserRole, event_id)
-        if level in ("warning", "error"):
-            item.setForeground(QApplication.palette().color(QPalette.ColorRole.Highlight))
-            font = item.font()
-            font.setBold(True)
-            item.setFont(font)
-        self.events_list.addItem(item)
-        # After the layout; with the list as context, so the timer is dropped if the window
-        # is deleted first (the project closed just as news arrived).
-        QTimer.singleShot(0, self.events_list, self.events_list.scrollToBottom)
-
-    def events_shown(self) -> list[str]:
-        """The events list's texts, oldest first (tests read this)."""
-        return [text for _id, text, _level, _when in self._events]
-
-    def _show_checkpoints(self, checkpoints: list[Checkpoint]) -> None:
-        self._checkpoints = list(checkpoints)
-        self.checkpoints_list.clear()
-        for checkpoint in checkpoints:
-            loss = ""
-            if checkpoint.train_loss is not None:
-                loss = self.tr(" (loss %1)").replace("%1", f"{checkpoint.train_loss:.3f}")
-            item = QListWidgetItem(
-                self.tr("Step %1%2: %3")
-                .replace("%1", str(checkpoint.step))
-                .replace("%2", loss)
-                .replace("%3", checkpoint.model)
-            )
-            item.setToolTip(checkpoint.model)
-            self.checkpoints_list.addItem(item)
-        # After the layout; with the list as context, so the timer is dropped if the window
-        # is deleted first (the project closed just as news arrived).
-        QTimer.singleShot(0, self.checkpoints_list, self.checkpoints_list.scrollToBottom)
-
-    def _show_state(self, state: str, job: Job | None) -> None:
-        points = self.chart.points()
-        step = points[-1].step if points else None
-        error = job.error_message if job is not None else None
-        if job is None and state == FAILED:
-            row = self._row()
-            error = row["detail"].get("error") if row else None
-        self.status_label.setText(
-            state_text(state, step=step, total_steps=self.total_steps, error=error)
-        )
-        self.explanation_label.setText(state_explanation(state))
-        finished = state in FINISHED_STATES
-        self.stop_button.setVisible(not finished and bool(state))
-        if state == RUNNING and self.total_steps and step is not None:
-            self.step_bar.setRange(0, self.total_steps)
-            self.step_bar.setValue(min(step, self.total_steps))
-            self.step_bar.setFormat(self.tr("%p% of the steps"))
-            self.step_bar.setVisible(True)
-        else:
-            self.step_bar.setVisible(state == SUCCEEDED and bool(self.total_steps))
-            if state == SUCCEEDED and self.total_steps:
-                self.step_bar.setRange(0, self.total_steps)
-                self.step_bar.setValue(self.total_steps)
-        finish = finish_text(job.estimated_finish) if job is not None and not finished else ""
-        self.finish_label.setText(
-            self.tr("Estimated finish: %1").replace("%1", finish) if finish else ""
-        )
-
-    def _show_model(self, model_id: str) -> None:
-        self.model_edit.setText(model_id)
-        self.result_box.setVisible(True)
-
-    def _show_wait(self, message: str) -> None:
-        self.wait_label.setText(message)
-        self.wait_label.setVisible(True)
-
-    def _show_problem(self, message: str, *, key: bool = False) -> None:
-        self._show_wait(message)
-        self.key_button.setVisible(key)
-        self.retry_button.setVisible(True)
-
     @Slot(object)
     def _watch_stopped(self, result: Any) -> None:
         """The worker ended: the job finished, the view closed, or a problem stopped it."""
@@ -529,61 +315,10 @@ class WatchView(QWidget):
                 message += " " + step
             self._show_problem(message, key=result.kind == ProviderError.AUTH)
 
-    def _job_ended(self, job: Job) -> None:
-        if self._ended:
-            return
-        self._ended = True
-        self.stop_button.setVisible(False)
-        if self._recorded_status not in FINISHED_STATES:
-            self._notify(job)
-        self.jobEnded.emit(job)
-
-    def _notify(self, job: Job) -> None:
-        """A desktop notification: the system tray's when there is one, else the window's
-        attention and a status-bar message."""
-        if job.state == SUCCEEDED:
-            title = self.tr("Your model is ready")
-            text = (
-                self.tr("Training with %1 has finished. Your model: %2")
-                .replace("%1", self.service_name)
-                .replace("%2", job.fine_tuned_model or "")
-            )
-        elif job.state == CANCELLED:
-            title = self.tr("Training stopped")
-            text = self.tr("Training with %1 was stopped.").replace("%1", self.service_name)
-        else:
-            title = self.tr("Training failed")
-            text = state_text(job.state, error=job.error_message)
-        self.notice = text
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            _tray().showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 15000)
-        else:
-            target = self.window() if self.isVisible() else _main_window(self)
-            if target is not None:
-                QApplication.alert(target, 0)
-            main = _main_window(self)
-            if main is not None:
-                main.statusBar().showMessage(text, 30000)
-        self.noticeShown.emit(text)
-
     # Actions --------------------------------------------------------------------------------
 
     @Slot()
-    def copy_model_id(self) -> None:
-        text = self.model_edit.text()
-        if text:
-            QGuiApplication.clipboard().setText(text)
-            self.copy_button.setText(self.tr("Copied"))
-
-    @Slot()
-    def _try_it(self) -> None:
-        if self.model_edit.text():
-            self.tryRequested.emit(self.model_edit.text())
-
-    @Slot()
     def _open_accounts(self) -> None:
-        from fineauthor.ui.training.train_dialog import open_accounts_settings
-
         self.accountsRequested.emit()
         open_accounts_settings(self, self._key_may_have_changed)
 
@@ -677,28 +412,3 @@ def _service_name(provider_id: str) -> str:
         return load_catalog().provider(provider_id).name
     except FineAuthorError:
         return provider_id
-
-
-def _main_window(widget: QWidget | None) -> QMainWindow | None:
-    while widget is not None:
-        if isinstance(widget, QMainWindow):
-            return widget
-        widget = widget.parentWidget()
-    for top in QApplication.topLevelWidgets():
-        if isinstance(top, QMainWindow) and top.isVisible():
-            return top
-    return None
-
-
-_tray_icon: QSystemTrayIcon | None = None
-
-
-def _tray() -> QSystemTrayIcon:
-    """One tray icon for the app's notifications, made when first needed."""
-    global _tray_icon  # noqa: PLW0603  (one per application)
-    if _tray_icon is None:
-        icon = QApplication.windowIcon()
-        _tray_icon = QSystemTrayIcon(icon if not icon.isNull() else QIcon())
-        _tray_icon.setToolTip("FineAuthor")
-        _tray_icon.show()
-    return _tray_icon

@@ -1,0 +1,391 @@
+"""The Train dialog's first page, Choose: the service (only those FineAuthor can talk to, each
+with what a new writer should know about it), the base model, whether a key is set, and the
+collapsed Advanced settings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import cache
+
+from PySide6.QtCore import QLocale, Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fineauthor.core.catalog import ModelInfo, ProviderInfo, load_catalog
+from fineauthor.core.errors import FineAuthorError
+from fineauthor.providers.base import TrainingOptions
+from fineauthor.ui.report.check_runner import chosen_model
+from fineauthor.ui.training.accounts_shortcut import open_accounts_settings
+from fineauthor.ui.training.price_words import day_text, money
+from fineauthor.ui.training.train_layout import button_row, wrapped_label
+from fineauthor.ui.widgets.labels import muted
+
+SUFFIX_MAX_LENGTH = 40  # the shortest limit among the services (Together AI)
+
+
+def model_suffix(style_name: str) -> str:
+    """A name tag for the trained model from the project's unique style name: ASCII letters,
+    digits and dashes, lower case ("Outline Mageddon" → "outline-mageddon")."""
+    ascii_text = unicodedata.normalize("NFKD", style_name).encode("ascii", "ignore").decode()
+    dashed = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return dashed[:SUFFIX_MAX_LENGTH].rstrip("-")
+
+
+@cache
+def supported_services() -> tuple[str, ...]:
+    """The catalog's services FineAuthor can train with (the registry can open them)."""
+    from fineauthor.providers.registry import open_provider
+
+    found = []
+    for info in load_catalog().providers:
+        try:
+            open_provider(info.id, "fineauthor-probe-not-a-key")  # builds a client; no network
+        except (FineAuthorError, ImportError):
+            continue
+        found.append(info.id)
+    return tuple(found)
+
+
+class ChoosePageMixin:
+    """The Choose page of ``TrainDialog``, mixed into it: the widgets and slots live on the
+    dialog, which also provides ``document``, ``catalog`` and ``_show_page``."""
+
+    def _build_choose_page(self) -> QWidget:
+        page = QWidget()
+        page.setAccessibleName(self.tr("Choose where to train"))
+
+        self.service_box = QComboBox()
+        self.service_box.setAccessibleName(self.tr("Training service"))
+        self.service_box.setToolTip(self.tr("The company whose computers will train your model"))
+        self.service_box.currentIndexChanged.connect(self._service_changed)
+        self.availability_label = wrapped_label()
+        self.availability_label.setAccessibleName(self.tr("Who can train with this service"))
+        self.availability_label.setTextFormat(Qt.TextFormat.RichText)
+        self.policy_label = muted(wrapped_label())
+        self.policy_label.setAccessibleName(self.tr("The service's rules about content"))
+
+        self.model_box = QComboBox()
+        self.model_box.setAccessibleName(self.tr("Base model"))
+        self.model_box.setToolTip(
+            self.tr("The ready-made model your examples will teach your style to")
+        )
+        self.model_box.currentIndexChanged.connect(self._model_changed)
+        self.model_note = muted(wrapped_label())
+        self.model_note.setAccessibleName(self.tr("About this model"))
+
+        key_row = self._build_key_row()
+
+        self.advanced_button = QToolButton()
+        self.advanced_button.setText(self.tr("Advanced"))
+        self.advanced_button.setCheckable(True)
+        self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_button.setAutoRaise(True)
+        self.advanced_button.setAccessibleName(self.tr("Show the advanced settings"))
+        self.advanced_button.toggled.connect(self._toggle_advanced)
+        self.advanced_panel = self._build_advanced_panel()
+        self.advanced_panel.setVisible(False)
+
+        self.check_button = QPushButton(self.tr("Check My Examples"))
+        self.check_button.setAccessibleName(self.tr("Check the examples and see the estimate"))
+        self.check_button.setDefault(True)
+        self.check_button.clicked.connect(self.check)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+
+        form = _label_grid(
+            (
+                (self.tr("Train with:"), self.service_box),
+                ("", self.availability_label),
+                ("", self.policy_label),
+                (self.tr("Base model:"), self.model_box),
+                ("", self.model_note),
+                (self.tr("Key:"), key_row),
+            )
+        )
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(self.advanced_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.advanced_panel)
+        layout.addStretch(1)
+        layout.addLayout(button_row(cancel, self.check_button))
+        return page
+
+    def _build_key_row(self) -> QHBoxLayout:
+        self.key_label = wrapped_label()
+        self.key_label.setAccessibleName(self.tr("Your key for this service"))
+        self.key_button = QPushButton(self.tr("Add a Key in Settings → Accounts…"))
+        self.key_button.setAccessibleName(self.tr("Open Settings on the Accounts page"))
+        self.key_button.clicked.connect(self.open_accounts)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_label, 1)
+        key_row.addWidget(self.key_button, 0, Qt.AlignmentFlag.AlignTop)
+        return key_row
+
+    def _build_advanced_panel(self) -> QWidget:
+        panel = QFrame()
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        panel.setAccessibleName(self.tr("Advanced settings"))
+        automatic = self.tr("Automatic")
+
+        self.epochs_box = QSpinBox()
+        self.epochs_box.setRange(0, 50)
+        self.epochs_box.setSpecialValueText(automatic)
+        self.epochs_box.setAccessibleName(self.tr("Passes over your examples (epochs)"))
+        self.rate_box = QDoubleSpinBox()
+        self.rate_box.setRange(0.0, 10.0)
+        self.rate_box.setDecimals(2)
+        self.rate_box.setSingleStep(0.1)
+        self.rate_box.setSpecialValueText(automatic)
+        self.rate_box.setAccessibleName(self.tr("Learning-rate multiplier"))
+        self.batch_box = QSpinBox()
+        self.batch_box.setRange(0, 256)
+        self.batch_box.setSpecialValueText(automatic)
+        self.batch_box.setAccessibleName(self.tr("Batch size"))
+        self.suffix_edit = QLineEdit(model_suffix(self.document.settings.style_name))
+        self.suffix_edit.setMaxLength(SUFFIX_MAX_LENGTH)
+        self.suffix_edit.setPlaceholderText(self.tr("for example: outline-mageddon"))
+        self.suffix_edit.setAccessibleName(self.tr("Name tag for your model"))
+
+        form = QFormLayout(panel)
+        rows = (
+            (
+                self.tr("Passes (epochs):"),
+                self.epochs_box,
+                self.tr(
+                    "How many times the model reads all your examples. More passes copy them "
+                    "more closely; too many and it parrots them."
+                ),
+            ),
+            (
+                self.tr("Learning-rate multiplier:"),
+                self.rate_box,
+                self.tr(
+                    "How big a change each step makes. Lower is gentler; higher learns faster "
+                    "but can overshoot."
+                ),
+            ),
+            (
+                self.tr("Batch size:"),
+                self.batch_box,
+                self.tr(
+                    "How many examples it reads before each change. Larger batches make "
+                    "steadier, slower progress."
+                ),
+            ),
+            (
+                self.tr("Name tag:"),
+                self.suffix_edit,
+                self.tr("Added to your model's name so you can tell it apart later."),
+            ),
+        )
+        for label, field, explanation in rows:
+            field.setToolTip(explanation)
+            form.addRow(label, field)
+            form.addRow("", muted(wrapped_label(explanation)))
+        return panel
+
+    def _fill_services(self) -> None:
+        supported = supported_services()
+        self.service_box.blockSignals(True)
+        for info in self.catalog.providers:
+            if info.id not in supported:
+                continue
+            label = info.name
+            if not info.new_users_can_fine_tune:
+                label = self.tr("%1 — closed to most new accounts").replace("%1", info.name)
+            else:
+                label = self.tr("%1 — open to new accounts").replace("%1", info.name)
+            self.service_box.addItem(label, info.id)
+        self.service_box.blockSignals(False)
+        wanted = self.document.settings.provider or chosen_model(self.document.settings).provider
+        index = self.service_box.findData(wanted)
+        if index < 0:
+            index = next(
+                (
+                    i
+                    for i in range(self.service_box.count())
+                    if self.catalog.provider(self.service_box.itemData(i)).new_users_can_fine_tune
+                ),
+                0,
+            )
+        self.service_box.setCurrentIndex(index)
+        self._service_changed()
+
+    @property
+    def service(self) -> ProviderInfo:
+        return self.catalog.provider(str(self.service_box.currentData()))
+
+    @property
+    def model(self) -> ModelInfo:
+        return self.catalog.model(str(self.model_box.currentData()))
+
+    def select_service(self, provider_id: str) -> bool:
+        """Choose ``provider_id`` in the list (False when FineAuthor cannot train there)."""
+        index = self.service_box.findData(provider_id)
+        if index >= 0:
+            self.service_box.setCurrentIndex(index)
+        return index >= 0
+
+    @Slot()
+    def _service_changed(self) -> None:
+        if self.service_box.currentIndex() < 0:
+            return
+        info = self.service
+        self.availability_label.setText(self._availability_html(info))
+        self.policy_label.setText(
+            self.tr("Content rules: %1").replace("%1", info.content_policy_note)
+        )
+        project_model = chosen_model(self.document.settings)
+        self.model_box.blockSignals(True)
+        self.model_box.clear()
+        for model in self.catalog.models_for(info.id):
+            self.model_box.addItem(model.name, model.id)
+        self.model_box.blockSignals(False)
+        index = self.model_box.findData(project_model.id)
+        self.model_box.setCurrentIndex(max(0, index))
+        self._model_changed()
+        self.refresh_key()
+
+    def _availability_html(self, info: ProviderInfo) -> str:
+        def escape(text: str) -> str:
+            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+        if info.new_users_can_fine_tune:
+            head = self.tr(
+                "<b>%1 is open to new accounts:</b> the one to use if you are starting out."
+            ).replace("%1", escape(info.name))
+            return f"{head}<br>{escape(info.availability_note)}"
+        locale = QLocale()
+        dates = "".join(
+            f"<li>{escape(locale.toString(d.date, QLocale.FormatType.LongFormat))}: "
+            f"{escape(d.what)}</li>"
+            for d in sorted(info.dates, key=lambda d: d.date)
+        )
+        head = self.tr(
+            "<b>%1 is closing its do-it-yourself training:</b> most new accounts can no longer "
+            "start fine-tunes there. Use it only if your account already trains models."
+        ).replace("%1", escape(info.name))
+        return f"{head}<ul style='margin-top:2px; margin-bottom:0'>{dates}</ul>"
+
+    @Slot()
+    def _model_changed(self) -> None:
+        if self.model_box.currentIndex() < 0:
+            return
+        model = self.model
+        parts = []
+        if model.training_price_per_1m_usd is not None:
+            as_of = day_text(model.price_as_of)
+            parts.append(
+                self.tr("Training costs about %1 per million tokens (price as of %2).")
+                .replace("%1", money(model.training_price_per_1m_usd))
+                .replace("%2", as_of)
+            )
+        else:
+            parts.append(
+                self.tr(
+                    "FineAuthor does not know this model's training price; %1 quotes it."
+                ).replace("%1", self.service.name)
+            )
+        if model.shutdown_date is not None:
+            when = QLocale().toString(model.shutdown_date, QLocale.FormatType.LongFormat)
+            if model.is_shut_down(date.today()):
+                parts.append(self.tr("This model stopped working on %1.").replace("%1", when))
+            else:
+                parts.append(
+                    self.tr("It stops working on %1, with every model trained on it.").replace(
+                        "%1", when
+                    )
+                )
+        self.model_note.setText(" ".join(parts))
+
+    @Slot()
+    def refresh_key(self) -> None:
+        """Look again for this service's key (after Settings → Accounts closed)."""
+        from fineauthor.providers import keys
+
+        info = self.service
+        try:
+            stored = keys.key_for(info.id)
+            problem = ""
+        except FineAuthorError as error:
+            stored, problem = None, str(error)
+        self._key = stored.value if stored is not None else None
+        if stored is None:
+            self.key_label.setText(
+                problem
+                or self.tr(
+                    "No key for %1 yet. A key is the password FineAuthor uses to reach your "
+                    "account; you create one on the service's website."
+                ).replace("%1", info.name)
+            )
+            self.key_button.setText(self.tr("Add a Key in Settings → Accounts…"))
+        else:
+            where = {
+                keys.ENVIRONMENT: self.tr("from the environment"),
+                keys.SESSION: self.tr("for this session only"),
+                keys.KEYCHAIN: self.tr("kept in your system keychain"),
+            }.get(stored.source, "")
+            self.key_label.setText(
+                self.tr("Key %1 is set (%2).").replace("%1", stored.masked).replace("%2", where)
+            )
+            self.key_button.setText(self.tr("Change in Settings → Accounts…"))
+        self.check_button.setEnabled(self.model_box.count() > 0)
+
+    @Slot()
+    def open_accounts(self) -> None:
+        open_accounts_settings(self, self.refresh_key)
+
+    @Slot(bool)
+    def _toggle_advanced(self, shown: bool) -> None:
+        self.advanced_panel.setVisible(shown)
+        self.advanced_button.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.advanced_button.setAccessibleName(
+            self.tr("Hide the advanced settings")
+            if shown
+            else self.tr("Show the advanced settings")
+        )
+
+    def training_options(self) -> TrainingOptions:
+        """What the Advanced settings say; "Automatic" leaves the service's choice."""
+        suffix = model_suffix(self.suffix_edit.text())
+        return TrainingOptions(
+            epochs=self.epochs_box.value() or None,
+            learning_rate_multiplier=self.rate_box.value() or None,
+            batch_size=self.batch_box.value() or None,
+            suffix=suffix or None,
+        )
+
+
+def _label_grid(rows: tuple[tuple[str, QWidget | QHBoxLayout], ...]) -> QGridLayout:
+    """Titles on the left, fields on the right. A grid rather than a QFormLayout, which gives
+    wrapped notes far too much height."""
+    grid = QGridLayout()
+    grid.setColumnStretch(1, 1)
+    for row, (title, field) in enumerate(rows):
+        if title:
+            label = QLabel(title)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(label, row, 0)
+        if isinstance(field, QHBoxLayout):
+            grid.addLayout(field, row, 1)
+        else:
+            grid.addWidget(field, row, 1)
+    return grid
