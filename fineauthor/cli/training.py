@@ -73,7 +73,8 @@ def run_train(options: argparse.Namespace) -> int:
     from fineauthor.core.catalog import load_catalog
     from fineauthor.core.project.project import Project
     from fineauthor.providers.base import TrainingOptions
-    from fineauthor.training.attempts import prepare, prepare_file, start_training
+    from fineauthor.training.attempts import start_training
+    from fineauthor.training.prepare import prepare, prepare_file
 
     out = _Out(options.json)
     catalog = load_catalog()

@@ -234,7 +234,8 @@ def _training_attempt(tmp_path: Path, key: str) -> None:
     from fineauthor.core.project.project import Project
     from fineauthor.providers.base import ProviderError, TrainingOptions
     from fineauthor.providers.registry import open_provider
-    from fineauthor.training.attempts import prepare, upload_dataset
+    from fineauthor.training.attempts import upload_dataset
+    from fineauthor.training.prepare import prepare
 
     source = tmp_path / "scenes.jsonl"
     rows = [

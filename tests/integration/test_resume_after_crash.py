@@ -32,7 +32,8 @@ from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.project.project import Project
 from fineauthor.providers.base import TrainingOptions
 from fineauthor.providers.openai.service import OpenAIProvider
-from fineauthor.training.attempts import CREATING, UPLOADING, prepare, start_training
+from fineauthor.training.attempts import CREATING, UPLOADING, start_training
+from fineauthor.training.prepare import prepare
 from tests.fakes.openai_server import HoldingOpenAI
 from tests.paths import REPO_ROOT
 
@@ -49,7 +50,8 @@ from fineauthor.core.project.project import Project
 from fineauthor.providers.openai import service as openai_provider
 from fineauthor.providers.base import TrainingOptions
 from fineauthor.providers.registry import open_provider
-from fineauthor.training.attempts import prepare, start_training
+from fineauthor.training.attempts import start_training
+from fineauthor.training.prepare import prepare
 
 path, model, in_parts = sys.argv[1], sys.argv[2], sys.argv[3] == "parts"
 if in_parts:  # send the file in small parts, as the app does with a big one

@@ -17,12 +17,8 @@ from fineauthor.core.project.project import Project
 from fineauthor.providers.base import FAILED, SUCCEEDED, ProviderError, TrainingOptions
 from fineauthor.providers.openai.service import OpenAIProvider
 from fineauthor.training import watch as watching
-from fineauthor.training.attempts import (
-    TrainingRefused,
-    prepare,
-    start_training,
-    upload_dataset,
-)
+from fineauthor.training.attempts import start_training, upload_dataset
+from fineauthor.training.prepare import TrainingRefused, prepare
 from fineauthor.training.watch import JobWatcher
 from tests.fakes.openai_server import FakeOpenAI
 

@@ -46,7 +46,7 @@ class CheckPagesMixin:
                 self._accounts_then_choose,
             )
             return
-        from fineauthor.training.attempts import prepare
+        from fineauthor.training.prepare import prepare
 
         project, model, provider_id = self.document.project, self.model, self.service.id
         self.options = self.training_options()

@@ -57,7 +57,7 @@ class ProblemPageMixin:
 
     def _show_problem(self, problem: FineAuthorError) -> None:
         """A refusal, a lost connection or any other plain problem, with what to do next."""
-        from fineauthor.training.attempts import TrainingRefused
+        from fineauthor.training.prepare import TrainingRefused
 
         if isinstance(problem, TrainingRefused):
             self._show_refused(problem.report)

@@ -27,7 +27,8 @@ from fineauthor.core.project.project import Project
 from fineauthor.providers.base import MetricPoint, ProviderError, TrainingOptions
 from fineauthor.providers.openai import service as openai_provider
 from fineauthor.providers.openai.service import OpenAIProvider
-from fineauthor.training.attempts import prepare, start_training
+from fineauthor.training.attempts import start_training
+from fineauthor.training.prepare import prepare
 from fineauthor.ui.training.job_words import next_step, state_text
 from fineauthor.ui.training.jobs_view import COL_COST, COL_EXAMPLES, COL_RESULT, COL_STATUS
 from fineauthor.ui.training.loss_chart import LossChart, nice_ticks
