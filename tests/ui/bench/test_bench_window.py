@@ -39,7 +39,8 @@ from fineauthor.core.writing.win_conditions import (
     score,
 )
 from fineauthor.providers import keys
-from fineauthor.ui.bench.bench_window import DONE, FAILED, STOPPED, STREAMING, TestBench
+from fineauthor.ui.bench.bench_window import TestBench
+from fineauthor.ui.bench.output_column import DONE, FAILED, STOPPED, STREAMING
 from fineauthor.ui.shell import workers
 from fineauthor.ui.shell.document import ProjectDocument
 from tests.fakes.openai_server import FakeOpenAI
