@@ -230,7 +230,7 @@ if mode == "heap":
     tracemalloc.start()
 start = time.perf_counter()
 if mode == "dialog":
-    from fineauthor.ui.importing.chatgpt_dialog import read_conversations
+    from fineauthor.ui.importing.chatgpt_conversations import read_conversations
     contents = read_conversations(path, lambda p: None, lambda: False)
     count = len(contents.conversations)
     summary = contents.summary

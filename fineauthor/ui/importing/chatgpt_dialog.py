@@ -5,23 +5,9 @@ one step that Ctrl+Z takes back.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,211 +21,26 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSplitter,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from fineauthor.core.dataset.example import Example
-from fineauthor.core.dataset.summary import count_words
-from fineauthor.core.importers.chatgpt import (
-    Conversation,
-    ExportSummary,
-    PackedConversation,
-    Skipped,
-    Unusable,
-    pack,
-    read_export,
-    to_example,
-)
+from fineauthor.core.importers.chatgpt import Conversation, PackedConversation, to_example
 from fineauthor.ui.importing.base import ImportDialogBase
+from fineauthor.ui.importing.chatgpt_conversations import (
+    ConversationFilter,
+    ConversationModel,
+    ExportContents,
+    read_conversations,
+)
+from fineauthor.ui.importing.chatgpt_left_out import left_out_text
+from fineauthor.ui.importing.chatgpt_preview import ConversationPreview
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.widgets.labels import bold
 
 #: Typing in the search box waits this long for a pause before searching every conversation.
 SEARCH_DELAY_MS = 150
-_Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass
-class ExportContents:
-    """What the reader found: the usable conversations, kept small, and an account of the
-    rest."""
-
-    conversations: list[PackedConversation]
-    summary: ExportSummary
-
-
-def read_conversations(
-    path: Path, progress: Callable[[int], None], cancelled: Callable[[], bool]
-) -> ExportContents:
-    """Every usable conversation of the export at ``path``, for the dialog's list. Raises
-    DatasetError for a file that is not an export, Cancelled when ``cancelled()`` turns true."""
-    summary = ExportSummary()
-    # Packed as they come: an export of hundreds of megabytes is listed in a fraction of that
-    # (search keys as UTF-8, the text compressed until a preview or Add needs it).
-    conversations = [
-        pack(conversation)
-        for conversation in read_export(path, summary, progress=progress, cancelled=cancelled)
-    ]
-    return ExportContents(conversations, summary)
-
-
-class ConversationModel(QAbstractTableModel):
-    """The usable conversations of an export, one per row, with a tick box on the title."""
-
-    TITLE, DATE, PROMPTS, BEGINNING = range(4)
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-    ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-
-    chosenChanged = Signal()  # noqa: N815  (Qt naming)
-
-    def __init__(self, contents: ExportContents, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.conversations = contents.conversations
-        self.chosen: set[int] = set()  # source rows that are ticked
-        self._locale = QLocale()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.conversations)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else 4
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                self.tr("Conversation"),
-                self.tr("Date"),
-                self.tr("Prompts"),
-                self.tr("Begins"),
-            )[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                self.tr("The conversation’s title in ChatGPT. Tick the ones to add."),
-                self.tr("When the conversation was started"),
-                self.tr(
-                    "How many times you wrote to ChatGPT in it: your first prompt and each "
-                    "follow-up"
-                ),
-                self.tr("The start of your first prompt"),
-            )[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: PLR0911
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        conversation = self.conversations[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(conversation, column)
-        if role == Qt.ItemDataRole.CheckStateRole and column == self.TITLE:
-            ticked = row in self.chosen
-            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole and column in (self.TITLE, self.BEGINNING):
-            return conversation.title if column == self.TITLE else conversation.preview
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.PROMPTS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == self.SORT_ROLE:
-            return self._sort_key(conversation, column)
-        if role == self.ROW_ROLE:
-            return row
-        return None
-
-    def _display(self, conversation: PackedConversation, column: int) -> str:
-        if column == self.TITLE:
-            return conversation.title
-        if column == self.DATE:
-            return self._date(conversation)
-        if column == self.PROMPTS:
-            return f"{conversation.prompts:,}"
-        return conversation.preview
-
-    def _sort_key(self, conversation: PackedConversation, column: int) -> object:
-        if column == self.TITLE:
-            return conversation.title.casefold()
-        if column == self.DATE:
-            return conversation.created.timestamp() if conversation.created else 0.0
-        if column == self.PROMPTS:
-            return conversation.prompts
-        return conversation.preview.casefold()
-
-    def _date(self, conversation: PackedConversation) -> str:
-        if conversation.created is None:
-            return ""
-        local = conversation.created.astimezone()  # the writer's own calendar day
-        day = QDate(local.year, local.month, local.day)
-        return self._locale.toString(day, QLocale.FormatType.ShortFormat)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and index.column() == self.TITLE:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def setData(  # noqa: N802
-        self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
-            return False
-        ticked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
-        self.set_chosen([index.row()], ticked)
-        return True
-
-    def set_chosen(self, rows: Sequence[int], ticked: bool) -> None:
-        """Tick (or untick) the conversations at source ``rows``."""
-        before = len(self.chosen)
-        if ticked:
-            self.chosen.update(rows)
-        else:
-            self.chosen.difference_update(rows)
-        for row in rows:
-            cell = self.index(row, self.TITLE)
-            self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.CheckStateRole])
-        if len(self.chosen) != before:
-            self.chosenChanged.emit()
-
-    def toggle(self, row: int) -> None:
-        self.set_chosen([row], row not in self.chosen)
-
-    def chosen_conversations(self) -> list[PackedConversation]:
-        """The ticked conversations, oldest first: the order they were written in."""
-        chosen = [self.conversations[row] for row in self.chosen]
-        chosen.sort(
-            key=lambda c: (c.created is None, c.created.timestamp() if c.created else 0, c.number)
-        )
-        return chosen
-
-    def matches(self, row: int, query: str) -> bool:
-        return self.conversations[row].matches(query)
-
-
-class ConversationFilter(QSortFilterProxyModel):
-    """The conversations whose title or text holds every word searched for."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._query = ""
-        self.setSortRole(ConversationModel.SORT_ROLE)
-
-    @property
-    def query(self) -> str:
-        return self._query
-
-    def set_query(self, query: str) -> None:
-        self.beginFilterChange()
-        self._query = query.strip()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        return not self._query or (
-            isinstance(model, ConversationModel) and model.matches(source_row, self._query)
-        )
 
 
 class ChatGPTImportDialog(ImportDialogBase):
@@ -362,21 +163,12 @@ class ChatGPTImportDialog(ImportDialogBase):
 
     def _preview_side(self) -> QWidget:
         """The example the highlighted conversation makes, and what was left out of it."""
-        self.preview_title = QLabel(wordWrap=True)
-        self.preview_title.setFont(self.headline.font())
-        self.preview = QTextBrowser()
-        self.preview.setAccessibleName(self.tr("The example this conversation makes"))
-        self.preview.setOpenLinks(False)
-        self.preview_notes = QLabel(wordWrap=True)
-        self.preview_notes.setAccessibleName(self.tr("What was left out of this conversation"))
-        self.preview_notes.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        side = QWidget()
-        layout = QVBoxLayout(side)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.preview_title)
-        layout.addWidget(self.preview, 1)
-        layout.addWidget(self.preview_notes)
-        return side
+        self.preview_pane = ConversationPreview(self.headline.font())
+        # The names this dialog has always given the preview's parts.
+        self.preview_title = self.preview_pane.title
+        self.preview = self.preview_pane.browser
+        self.preview_notes = self.preview_pane.notes
+        return self.preview_pane
 
     def _shape_choice(self) -> QGridLayout:
         """Keep each conversation whole, or fold its follow-ups: each option explained."""
@@ -423,8 +215,7 @@ class ChatGPTImportDialog(ImportDialogBase):
                 self.tr("No conversation in “{name}” can become an example.").format(
                     name=self.path.name
                 ),
-                self._left_out_text(contents.summary)
-                or self.tr("The export holds no conversations."),
+                left_out_text(contents.summary) or self.tr("The export holds no conversations."),
             )
             return
         self.state = "ready"
@@ -454,7 +245,7 @@ class ChatGPTImportDialog(ImportDialogBase):
         self.headline.setText(
             headline + " " + self.tr("Tick the ones whose answers sound like you.")
         )
-        self.left_out_label.setText(self._left_out_text(contents.summary))
+        self.left_out_label.setText(left_out_text(contents.summary))
         self.left_out_label.setVisible(bool(self.left_out_label.text()))
         self.add_button.show()
         self._chosen_changed()
@@ -473,76 +264,6 @@ class ChatGPTImportDialog(ImportDialogBase):
             height = min(height, screen.height() - 60)
         self.resize(max(width, self.minimumWidth()), height)
         self.splitter.setSizes([width * 3 // 5, width * 2 // 5])
-
-    def _left_out_text(self, summary: ExportSummary) -> str:
-        """One paragraph on what the export held that is not listed, or left out of what is."""
-        sentences = []
-        counts: dict[Unusable, int] = {}
-        for item in summary.left_out:
-            counts[item.reason] = counts.get(item.reason, 0) + 1
-        if counts:
-            total = len(summary.left_out)
-            lead = (
-                self.tr("Not listed: 1 conversation that can’t become an example")
-                if total == 1
-                else self.tr("Not listed: {count} conversations that can’t become examples").format(
-                    count=f"{total:,}"
-                )
-            )
-            why = "; ".join(self._unusable_text(reason, n) for reason, n in counts.items())
-            sentences.append(f"{lead} ({why}).")
-        if summary.skipped:
-            sentences.append(
-                self.tr("Left out of the listed ones: {what}.").format(
-                    what=self._skipped_text(summary.skipped)
-                )
-            )
-        if summary.with_other_versions:
-            sentences.append(
-                self.tr(
-                    "Where you regenerated an answer or edited a prompt, only the version you "
-                    "last saw is used."
-                )
-            )
-        return " ".join(sentences)
-
-    def _unusable_text(self, reason: Unusable, count: int) -> str:
-        one = count == 1
-        if reason is Unusable.EMPTY:
-            text = (
-                self.tr("1 has no written messages")
-                if one
-                else self.tr("{count} have no written messages")
-            )
-        elif reason is Unusable.NO_ANSWER:
-            text = (
-                self.tr("1 has no written answer from ChatGPT")
-                if one
-                else self.tr("{count} have no written answer from ChatGPT")
-            )
-        elif reason is Unusable.NO_PROMPT:
-            text = (
-                self.tr("1 has no prompt of yours")
-                if one
-                else self.tr("{count} have no prompt of yours")
-            )
-        else:
-            text = self.tr("1 is damaged") if one else self.tr("{count} are damaged")
-        return text.format(count=f"{count:,}")
-
-    def _skipped_text(self, skipped: Mapping[Skipped, int]) -> str:
-        labels = {
-            Skipped.HIDDEN: self.tr("hidden instructions ChatGPT was given"),
-            Skipped.SETTINGS: self.tr("your custom instructions and ChatGPT’s memory"),
-            Skipped.TOOLS: self.tr("web searches, code, picture making and their results"),
-            Skipped.THINKING: self.tr("ChatGPT’s thinking notes"),
-            Skipped.PICTURES: self.tr("pictures"),
-            Skipped.ATTACHMENTS: self.tr("attached files and audio"),
-            Skipped.OTHER: self.tr("other things that aren’t text"),
-            Skipped.DAMAGED: self.tr("damaged messages"),
-        }
-        ordered = sorted(skipped.items(), key=lambda item: -item[1])
-        return ", ".join(f"{labels[reason]} ({count:,})" for reason, count in ordered)
 
     # Choosing --------------------------------------------------------------------------------
 
@@ -648,97 +369,16 @@ class ChatGPTImportDialog(ImportDialogBase):
 
     def _show_preview(self) -> None:
         if self.model is None or self._current_row is None:
-            self.preview_title.setText(self.tr("Preview"))
-            self.preview.setHtml(
-                "<p>"
-                + html.escape(self.tr("Click a conversation to see the example it makes."))
-                + "</p>"
-            )
-            self.preview_notes.clear()
+            self.preview_pane.show_nothing()
             return
         conversation = self._unpacked(self._current_row)
-        ticked = self._current_row in self.model.chosen
-        title = self.tr("The example from “{title}”").format(title=conversation.title)
-        if not ticked:
-            title += " " + self.tr("(not ticked, so it won’t be added)")
-        self.preview_title.setText(title)
-        scroll = self.preview.verticalScrollBar().value()
-        same = self.preview.property("conversation") == conversation.number
-        self.preview.setHtml(self._example_html(conversation, self.example_for(conversation)))
-        self.preview.setProperty("conversation", conversation.number)
-        if same:  # ticking keeps the writer's place; another conversation starts at the top
-            self.preview.verticalScrollBar().setValue(scroll)
-        notes = []
-        if conversation.left_out:
-            notes.append(
-                self.tr("Left out of this example: {what}.").format(
-                    what=self._skipped_text(conversation.left_out)
-                )
-            )
-        if conversation.other_versions:
-            notes.append(
-                self.tr(
-                    "You regenerated or edited here: this is the version you last saw; the "
-                    "others aren’t used."
-                )
-            )
-        self.preview_notes.setText(" ".join(notes))
-        self.preview_notes.setVisible(bool(notes))
-
-    def _example_html(self, conversation: Conversation, example: Example) -> str:
-        """The example as the writer will find it in the editor: headed parts, word counts."""
-        palette = self.palette()
-        mark = palette.color(QPalette.ColorRole.Highlight)
-        mark.setAlpha(60)
-        mark_css = f"rgba({mark.red()},{mark.green()},{mark.blue()},0.25)"
-        muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
-        parts: list[str] = []
-        messages = example.messages
-        last_answer = max(i for i, m in enumerate(messages) if m.role == "assistant")
-        user_seen = 0
-        for index, message in enumerate(messages):
-            body = _paragraphs(message.content)
-            if message.role == "system":
-                heading = self.tr("System prompt (your project’s)")
-            elif message.role == "user":
-                user_seen += 1
-                if self.fold and conversation.prompts > 1:
-                    heading = self.tr("Prompt, with your follow-ups folded in (highlighted)")
-                    first = conversation.turns[0].text
-                    kept = _common_start(first, message.content)
-                    body = _paragraphs(message.content[:kept]) + (
-                        f'<span style="background-color:{mark_css}">'
-                        + _paragraphs(message.content[kept:])
-                        + "</span>"
-                    )
-                elif user_seen == 1:
-                    heading = self.tr("Prompt")
-                else:
-                    heading = self.tr("Follow-up prompt {number}").format(number=user_seen - 1)
-            elif index == last_answer:
-                words = count_words(message.content)
-                heading = self._response_heading(words, conversation)
-            else:
-                heading = self.tr("Answer")
-            parts.append(
-                f'<p style="margin-top:10px;margin-bottom:2px;color:{muted}">'
-                f"<b>{html.escape(heading)}</b></p>"
-                f'<p style="margin-top:0">{body}</p>'
-            )
-        return "".join(parts)
-
-    def _response_heading(self, words: int, conversation: Conversation) -> str:
-        if self.fold and conversation.prompts > 1:
-            heading = self.tr("Response: ChatGPT’s last answer")
-        else:
-            heading = self.tr("Response") if conversation.prompts == 1 else self.tr("Last answer")
-        heading += " · " + (
-            self.tr("1 word") if words == 1 else self.tr("{count} words").format(count=f"{words:,}")
+        self.preview_pane.show_example(
+            conversation,
+            self.example_for(conversation),
+            ticked=self._current_row in self.model.chosen,
+            fold=self.fold,
+            target_words=self.document.settings.target_words,
         )
-        target = self.document.settings.target_words
-        if target:
-            heading += " " + self.tr("(your target: {target})").format(target=f"{target:,}")
-        return heading
 
     # Adding ----------------------------------------------------------------------------------
 
@@ -752,17 +392,3 @@ class ChatGPTImportDialog(ImportDialogBase):
     def add_examples(self) -> None:
         """Add the ticked conversations as examples, as one undo step, and close."""
         self._add(self.chosen_examples(), self.chosen_label)
-
-
-def _paragraphs(text: str) -> str:
-    """Plain text as HTML that keeps its line breaks."""
-    return html.escape(text).replace("\n", "<br>")
-
-
-def _common_start(first: str, second: str) -> int:
-    """How many characters ``first`` and ``second`` share at their start."""
-    length = min(len(first), len(second))
-    for index in range(length):
-        if first[index] != second[index]:
-            return index
-    return length

@@ -8,30 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, Qt, QTime, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QStackedWidget,
-    QStyle,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QStackedWidget, QWidget
 
 from fineauthor import PROJECT_SUFFIX, __version__
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.settings import folders, load_settings
-from fineauthor.ui.shell.start_page import StartPage, recent_projects, remember_recent_project
+from fineauthor.ui.shell.import_routing import dropped_file, open_import_dialog
+from fineauthor.ui.shell.start_page import StartPage, remember_recent_project
+from fineauthor.ui.shell.window_actions import WindowActions
 
 if TYPE_CHECKING:
     from fineauthor.core.project.project import Project
@@ -40,15 +25,8 @@ if TYPE_CHECKING:
     from fineauthor.ui.training.jobs_view import TrainingJobs
     from fineauthor.ui.wizard import FirstFineTuneWizard
 
-# Training files, and ChatGPT exports (the .zip, or its conversations.json), which
-# import_file tells apart by what they hold.
-DATASET_SUFFIXES = (".jsonl", ".zip", ".json")
-# Writing to cut into examples (core.manuscript.SUFFIXES, core.spreadsheet.SUFFIXES).
-MANUSCRIPT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
-SPREADSHEET_SUFFIXES = (".csv", ".tsv")
 
-
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions):
     """Shows the start page when no project is open, the project's three panes when one is."""
 
     # Emitted once, the first time the window is shown (``--exit-when-ready`` waits for it).
@@ -90,235 +68,6 @@ class MainWindow(QMainWindow):
     @property
     def project(self) -> Project | None:
         return self.document.project if self.document is not None else None
-
-    # Actions, menus, toolbar ----------------------------------------------------------------
-
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        *,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-        icon: QStyle.StandardPixmap | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        action.triggered.connect(slot)
-        return action
-
-    def _create_actions(self) -> None:
-        key, icon = QKeySequence.StandardKey, QStyle.StandardPixmap
-        self.new_action = self._action(
-            self.tr("&New Project…"),
-            self.start_wizard,
-            shortcut=key.New,
-            tip=self.tr("Plan a new fine-tune and set up its project, step by step"),
-            icon=icon.SP_FileIcon,
-        )
-        self.open_action = self._action(
-            self.tr("&Open…"),
-            self.choose_project,
-            shortcut=key.Open,
-            tip=self.tr("Open a FineAuthor project"),
-            icon=icon.SP_DialogOpenButton,
-        )
-        self.import_action = self._action(
-            self.tr("&Import Examples…"),
-            self.choose_import,
-            shortcut="Ctrl+I",
-            tip=self.tr(
-                "Add examples from a training file, a manuscript or a spreadsheet to this project"
-            ),
-        )
-        self.export_action = self._action(
-            self.tr("&Export for Training…"),
-            self.show_export,
-            shortcut="Ctrl+E",
-            tip=self.tr("Write the examples as a file a training service accepts"),
-        )
-        # Writers press Ctrl+S by habit; answer it with reassurance, since nothing is pending.
-        self.save_action = self._action(
-            self.tr("&Save"),
-            self._confirm_saved,
-            shortcut=key.Save,
-            tip=self.tr("Everything is saved as you go"),
-        )
-        self.close_action = self._action(
-            self.tr("&Close Project"),
-            self.close_project,
-            shortcut=key.Close,
-            tip=self.tr("Close this project and go back to the start"),
-        )
-        self.settings_action = self._action(
-            self.tr("Se&ttings…"),
-            self.show_settings,
-            shortcut=key.Preferences,
-            tip=self.tr("Fonts, theme and where projects are saved"),
-        )
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.quit_action = self._action(
-            self.tr("&Quit"), self.close, shortcut=key.Quit, tip=self.tr("Close FineAuthor")
-        )
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-
-        # Undo and Redo follow whichever project is open (see _show_project).
-        self.undo_action = self._action(
-            self.tr("&Undo"), self._undo, shortcut=key.Undo, icon=icon.SP_ArrowBack
-        )
-        self.redo_action = self._action(self.tr("&Redo"), self._redo, icon=icon.SP_ArrowForward)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(key.Redo)])
-        self.find_action = self._action(
-            self.tr("&Find…"),
-            self._find,
-            shortcut=key.Find,
-            tip=self.tr("Search the examples' prompts and notes"),
-        )
-        self.add_action = self._action(
-            self.tr("&Add Example"),
-            self._add_example,
-            shortcut="Ctrl+Return",
-            tip=self.tr("Add a new, empty example"),
-            icon=icon.SP_FileDialogNewFolder,
-        )
-        self.duplicate_action = self._action(
-            self.tr("D&uplicate"),
-            self._duplicate,
-            shortcut="Ctrl+D",
-            tip=self.tr("Copy the chosen examples"),
-        )
-        self.delete_action = self._action(
-            self.tr("&Delete Example"),
-            self._delete,
-            shortcut=key.Delete,
-            tip=self.tr("Delete the chosen examples (Undo brings them back)"),
-            icon=icon.SP_TrashIcon,
-        )
-        # Delete is also a key for text: it deletes examples only while the list has focus.
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-        self.zoom_in_action = self._action(self.tr("Zoom &In"), self._zoom_in, shortcut=key.ZoomIn)
-        self.zoom_in_action.setShortcuts([QKeySequence(key.ZoomIn), QKeySequence("Ctrl+=")])
-        self.zoom_out_action = self._action(
-            self.tr("Zoom &Out"), self._zoom_out, shortcut=key.ZoomOut
-        )
-        self.zoom_reset_action = self._action(
-            self.tr("&Actual Size"), self._zoom_reset, shortcut="Ctrl+0"
-        )
-        self.report_action = self._action(
-            self.tr("Check &Report"),
-            self._toggle_report,
-            shortcut="Ctrl+R",
-            tip=self.tr("Show or hide the check report"),
-        )
-        self.report_action.setCheckable(True)
-        self.report_action.setChecked(True)
-
-        self.train_action = self._action(
-            self.tr("&Train a Model…"),
-            self.show_train_dialog,
-            shortcut="Ctrl+T",
-            tip=self.tr("Check your examples, see the cost, and train a model on them"),
-        )
-        self.jobs_action = self._action(
-            self.tr("Training &Jobs"),
-            self.show_jobs,
-            tip=self.tr("Every model you trained from this project, and the ones training now"),
-        )
-        self.bench_action = self._action(
-            self.tr("Test &Bench…"),
-            self.show_test_bench,
-            tip=self.tr("Give your trained model and the one it came from the same prompt"),
-        )
-
-        self.what_action = self._action(
-            self.tr("&What Is a Fine-Tune?"), self.show_what_is_a_fine_tune
-        )
-        self.shortcuts_action = self._action(self.tr("&Keyboard Shortcuts"), self.show_shortcuts)
-        self.about_action = self._action(self.tr("&About FineAuthor"), self.show_about)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-
-        self.project_actions = [
-            self.import_action,
-            self.export_action,
-            self.save_action,
-            self.close_action,
-            self.find_action,
-            self.add_action,
-            self.duplicate_action,
-            self.delete_action,
-            self.zoom_in_action,
-            self.zoom_out_action,
-            self.zoom_reset_action,
-            self.report_action,
-            self.train_action,
-            self.jobs_action,
-            self.bench_action,
-        ]
-
-    def _create_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        file_menu.addActions([self.new_action, self.open_action])
-        self.recent_menu = QMenu(self.tr("Open &Recent"), self)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addMenu(self.recent_menu)
-        file_menu.addSeparator()
-        file_menu.addActions([self.import_action, self.export_action])
-        file_menu.addSeparator()
-        file_menu.addActions([self.save_action, self.close_action])
-        file_menu.addSeparator()
-        file_menu.addActions([self.settings_action, self.quit_action])
-
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.find_action)
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.add_action, self.duplicate_action, self.delete_action])
-
-        view_menu = bar.addMenu(self.tr("&View"))
-        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
-        view_menu.addSeparator()
-        view_menu.addAction(self.report_action)
-
-        train_menu = bar.addMenu(self.tr("T&rain"))
-        train_menu.addActions([self.train_action, self.jobs_action, self.bench_action])
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addActions([self.what_action, self.shortcuts_action])
-        help_menu.addSeparator()
-        help_menu.addAction(self.about_action)
-
-    def _create_toolbar(self) -> None:
-        toolbar = QToolBar(self.tr("Main toolbar"), self)
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)  # words, not puzzles
-        toolbar.setMovable(False)
-        toolbar.addActions([self.add_action, self.duplicate_action, self.delete_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.undo_action, self.redo_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.import_action, self.export_action, self.report_action])
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = recent_projects()
-        for path in paths:
-            action = self.recent_menu.addAction(path.stem)
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
-        if not paths:
-            empty = self.recent_menu.addAction(self.tr("No recent projects"))
-            empty.setEnabled(False)
 
     # Opening and closing -------------------------------------------------------------------
 
@@ -570,57 +319,6 @@ class MainWindow(QMainWindow):
         self.saved_label.setText(self.tr("Your last change could not be saved"))
         self.show_problem(self.tr("Your last change could not be saved."), message)
 
-    @Slot()
-    def _confirm_saved(self) -> None:
-        self.statusBar().showMessage(
-            self.tr("Everything is already saved: FineAuthor saves each change as you make it."),
-            5000,
-        )
-
-    # Editing --------------------------------------------------------------------------------
-
-    def _undo(self) -> None:
-        if self.document is not None:
-            self.document.undo_stack.undo()
-
-    def _redo(self) -> None:
-        if self.document is not None:
-            self.document.undo_stack.redo()
-
-    def _find(self) -> None:
-        if self.view is not None:
-            self.view.examples.search.setFocus()
-            self.view.examples.search.selectAll()
-
-    def _add_example(self) -> None:
-        if self.view is not None:
-            self.view.examples.add_example()
-            self.view.editor.focus_response()
-
-    def _duplicate(self) -> None:
-        if self.view is not None:
-            self.view.examples.duplicate_selected()
-
-    def _delete(self) -> None:
-        if self.view is not None:
-            self.view.examples.delete_selected()
-
-    def _zoom_in(self) -> None:
-        if self.view is not None:
-            self.view.editor.zoom_in()
-
-    def _zoom_out(self) -> None:
-        if self.view is not None:
-            self.view.editor.zoom_out()
-
-    def _zoom_reset(self) -> None:
-        if self.view is not None:
-            self.view.editor.zoom_reset()
-
-    def _toggle_report(self, shown: bool) -> None:
-        if self.view is not None:
-            self.view.report.setVisible(shown)
-
     # Import, export, settings, help ---------------------------------------------------------
 
     @Slot()
@@ -644,32 +342,7 @@ class MainWindow(QMainWindow):
         file, a manuscript cut into chapters or scenes, or a spreadsheet's rows."""
         if self.document is None:
             return
-        from fineauthor.core.importers.chatgpt import is_chatgpt_export
-
-        suffix = Path(path).suffix.lower()
-        # A .docx is a zip too, and a manuscript may start with "[": suffixes decide first.
-        writing = suffix in (*MANUSCRIPT_SUFFIXES, *SPREADSHEET_SUFFIXES)
-        if not writing and is_chatgpt_export(path):  # the .zip ChatGPT emails, or its .json
-            from fineauthor.ui.importing.chatgpt_dialog import ChatGPTImportDialog
-
-            chatgpt = ChatGPTImportDialog(self.document, path, self)
-            chatgpt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            chatgpt.open()
-            return
-        if suffix in MANUSCRIPT_SUFFIXES:
-            from fineauthor.ui.importing.manuscript_dialog import ManuscriptImportDialog
-
-            dialog = ManuscriptImportDialog(self.document, path, self)
-        elif suffix in SPREADSHEET_SUFFIXES:
-            from fineauthor.ui.importing.spreadsheet_dialog import CSVImportDialog
-
-            dialog = CSVImportDialog(self.document, path, self)
-        else:
-            from fineauthor.ui.importing.training_file_dialog import ImportDialog
-
-            dialog = ImportDialog(self.document, path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_import_dialog(self.document, path, self)
 
     @Slot()
     def show_export(self) -> None:
@@ -741,11 +414,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if _dropped_file(event) is not None:
+        if dropped_file(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        path = _dropped_file(event)
+        path = dropped_file(event)
         if path is None:
             return
         event.acceptProposedAction()
@@ -783,13 +456,3 @@ def _free_path(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem} {number}{path.suffix}")
         number += 1
     return candidate
-
-
-def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
-    urls = event.mimeData().urls()
-    if len(urls) == 1 and urls[0].isLocalFile():
-        path = Path(urls[0].toLocalFile())
-        suffixes = (PROJECT_SUFFIX, *DATASET_SUFFIXES, *MANUSCRIPT_SUFFIXES, *SPREADSHEET_SUFFIXES)
-        if path.suffix.lower() in suffixes:
-            return path
-    return None

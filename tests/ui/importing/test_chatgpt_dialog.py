@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QApplication, QDialog
 from fineauthor.core.importers.chatgpt import read_export
 from fineauthor.core.project.project import Cancelled, Project
 from fineauthor.ui.importing import chatgpt_dialog as chatgpt_import_dialog
-from fineauthor.ui.importing.chatgpt_dialog import (
-    ChatGPTImportDialog,
+from fineauthor.ui.importing.chatgpt_conversations import (
     ConversationModel,
     ExportContents,
     read_conversations,
 )
+from fineauthor.ui.importing.chatgpt_dialog import ChatGPTImportDialog
 from fineauthor.ui.importing.training_file_dialog import PROGRESS_DELAY_MS
 from fineauthor.ui.shell.document import ProjectDocument
 from tests.paths import FIXTURES

@@ -16,13 +16,9 @@ from fineauthor.core.project.project import Project
 from fineauthor.ui.editor.example_editor import ExampleEditor
 from fineauthor.ui.shell import workers
 from fineauthor.ui.shell.document import ProjectDocument
-from fineauthor.ui.widgets import token_viewer
-from fineauthor.ui.widgets.token_viewer import (
-    SYNC_LIMIT,
-    TokenViewer,
-    show_tokens_dialog,
-    tokenize,
-)
+from fineauthor.ui.widgets import token_chips, token_viewer
+from fineauthor.ui.widgets.token_split import tokenize
+from fineauthor.ui.widgets.token_viewer import SYNC_LIMIT, TokenViewer, show_tokens_dialog
 
 GPT_4O = "gpt-4o-2024-08-06"
 
@@ -205,7 +201,7 @@ def test_chips_wrap_and_a_line_break_starts_a_new_row(qtbot, viewer: TokenViewer
 
 
 def test_spaces_and_line_breaks_are_shown_faintly() -> None:
-    assert token_viewer._runs(" said.\n") == (("·", True), ("said.", False), ("↵", True))
+    assert token_chips._runs(" said.\n") == (("·", True), ("said.", False), ("↵", True))
 
 
 def test_show_tokens_dialog(qtbot) -> None:
