@@ -71,10 +71,8 @@ class BenchRun:
     order: BlindOrder | None  # None for a run that is not blind
 
 
-class TestBench(QWidget):
+class BenchWindow(QWidget):
     """The test bench of one open project (a window of its own)."""
-
-    __test__ = False  # not a pytest test class, despite its name
 
     runStarted = Signal()  # noqa: N815
     runEnded = Signal()  # noqa: N815  both replies have ended (finished, stopped or failed)
@@ -133,10 +131,6 @@ class TestBench(QWidget):
         right_layout.addWidget(columns, 1)
         self.choice_bar = ChoiceBar()
         self.choice_bar.chosen.connect(self.choose)
-        self.choose_a = self.choice_bar.choose_a
-        self.choose_b = self.choice_bar.choose_b
-        self.choose_neither = self.choice_bar.choose_neither
-        self.reveal_label = self.choice_bar.reveal_label
         right_layout.addWidget(self.choice_bar)
 
         outer = QSplitter(Qt.Orientation.Horizontal)
@@ -156,18 +150,6 @@ class TestBench(QWidget):
         self.prompt_box = PromptBox(self.document)
         self.prompt_box.prompt_edit.textChanged.connect(self._update_buttons)
         self.reply_settings = ReplySettingsBox()
-        # The controls the bench reads and sets, by their own names.
-        self.trained_combo = self.models.trained_combo
-        self.base_combo = self.models.base_combo
-        self.service_combo = self.models.service_combo
-        self.example_combo = self.prompt_box.example_combo
-        self.template_button = self.prompt_box.template_button
-        self.prompt_edit = self.prompt_box.prompt_edit
-        self.system_hint = self.prompt_box.system_hint
-        self.temperature_slider = self.reply_settings.temperature_slider
-        self.temperature_value = self.reply_settings.temperature_value
-        self.length_spin = self.reply_settings.length_spin
-        self.tokens_hint = self.reply_settings.tokens_hint
 
         panel = QWidget()
         layout = QVBoxLayout(panel)
@@ -229,28 +211,12 @@ class TestBench(QWidget):
         self._show_tally()
         self._show_headings()
 
-    @property
-    def trained_model(self) -> str:
-        return self.models.trained_model
-
-    @property
-    def base_model(self) -> str:
-        return self.models.base_model
-
-    @property
-    def provider_id(self) -> str:
-        return self.models.provider_id
-
-    @property
-    def temperature(self) -> float:
-        return self.reply_settings.temperature
-
     def _settings_changed(self) -> None:
         settings = self.document.settings
         self.conditions: list[WinCondition] = conditions_from_json(settings.win_conditions)
         self.yours: StyleFingerprint | None = bench.writer_fingerprint(settings.wizard)
         if self.run is None:
-            self.length_spin.setValue(
+            self.reply_settings.length_spin.setValue(
                 bench.default_max_words(
                     self.conditions, settings.target_words, settings.tolerance_words
                 )
@@ -265,11 +231,11 @@ class TestBench(QWidget):
         return STREAMING in (self.left.state, self.right.state)
 
     def _why_not(self) -> str:
-        if not self.trained_model:
+        if not self.models.trained_model:
             return self.tr("Choose your trained model, or paste its name.")
-        if not self.base_model:
+        if not self.models.base_model:
             return self.tr("Choose a model to compare it with.")
-        if not self.prompt_edit.toPlainText().strip():
+        if not self.prompt_box.prompt_edit.toPlainText().strip():
             return self.tr("Write a prompt, or take one from an example or your template.")
         return ""
 
@@ -281,9 +247,9 @@ class TestBench(QWidget):
         )
         self.stop_button.setEnabled(running)
         for control in (
-            self.trained_combo,
-            self.base_combo,
-            self.service_combo,
+            self.models.trained_combo,
+            self.models.base_combo,
+            self.models.service_combo,
             self.blind_check,
         ):
             control.setEnabled(not running)
@@ -294,7 +260,11 @@ class TestBench(QWidget):
             and not running
             and all(c.state in (DONE, STOPPED) and c.text().strip() for c in self._columns())
         )
-        for button in (self.choose_a, self.choose_b, self.choose_neither):
+        for button in (
+            self.choice_bar.choose_a,
+            self.choice_bar.choose_b,
+            self.choice_bar.choose_neither,
+        ):
             button.setEnabled(can_choose)
         hidden = blind and self.choice is None
         for column in self._columns():
@@ -325,22 +295,22 @@ class TestBench(QWidget):
         settings = self.document.settings
         order = BlindOrder.draw() if self.blind_check.isChecked() else None
         run = BenchRun(
-            fine_tuned=self.trained_model,
-            base=self.base_model,
-            provider=self.provider_id,
+            fine_tuned=self.models.trained_model,
+            base=self.models.base_model,
+            provider=self.models.provider_id,
             system_prompt=settings.system_prompt,
-            prompt=self.prompt_edit.toPlainText(),
-            temperature=self.temperature,
-            max_words=self.length_spin.value(),
+            prompt=self.prompt_box.prompt_edit.toPlainText(),
+            temperature=self.reply_settings.temperature,
+            max_words=self.reply_settings.length_spin.value(),
             order=order,
         )
         self.run, self.result, self.choice = run, None, None
-        self.reveal_label.clear()
+        self.choice_bar.reveal_label.clear()
         messages = bench.bench_messages(run.system_prompt, run.prompt)
         sides = order.sides_in_order() if order else (FINE_TUNED, BASE)
         no_key = self.tr(
             "FineAuthor needs your %1 key to ask the models. Add it in Settings → Accounts."
-        ).replace("%1", self.service_combo.currentText())
+        ).replace("%1", self.models.service_combo.currentText())
         self._tasks.clear()
         self._run_open = True
         for column, side in zip(self._columns(), sides, strict=True):
@@ -443,7 +413,9 @@ class TestBench(QWidget):
                 model = (
                     (run.fine_tuned if side == FINE_TUNED else run.base)
                     if run is not None
-                    else (self.trained_model if side == FINE_TUNED else self.base_model)
+                    else (
+                        self.models.trained_model if side == FINE_TUNED else self.models.base_model
+                    )
                 )
                 if side == FINE_TUNED:
                     title = self.tr("Your fine-tune")
@@ -457,7 +429,7 @@ class TestBench(QWidget):
 
     def _is_its_base(self, model: str) -> bool:
         """Whether ``model`` is the one the trained model was made from."""
-        trained = self.run.fine_tuned if self.run is not None else self.trained_model
+        trained = self.run.fine_tuned if self.run is not None else self.models.trained_model
         row = self.models.trained_row(trained)
         return bool(model) and model in (base_model_for(trained), row.base if row else "")
 
@@ -483,18 +455,18 @@ class TestBench(QWidget):
             said = self.tr("You chose %1: the model it came from.").replace("%1", letter)
         else:
             said = self.tr("You chose %1: the model you compared it with.").replace("%1", letter)
-        self.reveal_label.setText(said)
+        self.choice_bar.reveal_label.setText(said)
         self._show_headings()
         self.rescore()
         self._show_tally()
         self.choiceRecorded.emit(choice)
 
     def _show_tally(self) -> None:
-        if not self.trained_model or not self.base_model:
+        if not self.models.trained_model or not self.models.base_model:
             self.tally_label.clear()
             return
         pair = BenchTally.from_json(self.document.settings.bench_tally).for_pair(
-            self.trained_model, self.base_model
+            self.models.trained_model, self.models.base_model
         )
         self.tally_label.setText(tally_sentence(pair))
 
@@ -528,16 +500,18 @@ class TestBench(QWidget):
         super().closeEvent(event)
 
 
-def open_test_bench(document: ProjectDocument, parent: QWidget, model_id: str = "") -> TestBench:
+def open_bench_window(
+    document: ProjectDocument, parent: QWidget, model_id: str = ""
+) -> BenchWindow:
     """The project's test bench window (made the first time), shown and brought forward;
     ``model_id`` becomes the trained model when given. ``parent`` is the open project's view,
     so the bench goes when the project closes."""
     bench_window = next(
-        (child for child in parent.findChildren(TestBench) if child.document is document),
+        (child for child in parent.findChildren(BenchWindow) if child.document is document),
         None,
     )
     if bench_window is None:
-        bench_window = TestBench(document, parent)
+        bench_window = BenchWindow(document, parent)
         bench_window.setWindowFlag(Qt.WindowType.Window)
         bench_window.resize(1280, 800)
     if model_id:

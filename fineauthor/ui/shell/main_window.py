@@ -227,7 +227,7 @@ class MainWindow(WindowActions):
             self.training.show_jobs()
 
     @Slot()
-    def show_test_bench(self) -> None:
+    def show_bench_window(self) -> None:
         self._try_model("")
 
     @Slot(str)
@@ -235,9 +235,9 @@ class MainWindow(WindowActions):
         """Open the test bench (it closes with the project's view), on ``model_id`` if given."""
         if self.document is None or self.view is None:
             return
-        from fineauthor.ui.bench.bench_window import open_test_bench
+        from fineauthor.ui.bench.bench_window import open_bench_window
 
-        open_test_bench(self.document, self.view, model_id)
+        open_bench_window(self.document, self.view, model_id)
 
     def _close_current(self) -> None:
         if self.training is not None:

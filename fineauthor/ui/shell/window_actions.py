@@ -166,7 +166,7 @@ class WindowActions(QMainWindow):
         )
         self.bench_action = self._action(
             self.tr("Test &Bench…"),
-            self.show_test_bench,
+            self.show_bench_window,
             tip=self.tr("Give your trained model and the one it came from the same prompt"),
         )
 

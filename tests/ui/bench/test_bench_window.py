@@ -39,7 +39,7 @@ from fineauthor.core.writing.win_conditions import (
     score,
 )
 from fineauthor.providers import keys
-from fineauthor.ui.bench.bench_window import TestBench
+from fineauthor.ui.bench.bench_window import BenchWindow
 from fineauthor.ui.bench.output_column import DONE, FAILED, STOPPED, STREAMING
 from fineauthor.ui.shell import workers
 from fineauthor.ui.shell.document import ProjectDocument
@@ -206,8 +206,8 @@ def document(path: Path) -> Iterator[ProjectDocument]:
 
 
 @pytest.fixture
-def bench(qtbot, document: ProjectDocument) -> Iterator[TestBench]:
-    widget = TestBench(document)
+def bench(qtbot, document: ProjectDocument) -> Iterator[BenchWindow]:
+    widget = BenchWindow(document)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     widget.show()
@@ -216,14 +216,14 @@ def bench(qtbot, document: ProjectDocument) -> Iterator[TestBench]:
     widget.close()
 
 
-def run(qtbot, bench: TestBench, prompt: str = PROMPT) -> None:
+def run(qtbot, bench: BenchWindow, prompt: str = PROMPT) -> None:
     """Press Run Both and wait until both replies have ended."""
-    bench.prompt_edit.setPlainText(prompt)
+    bench.prompt_box.prompt_edit.setPlainText(prompt)
     with qtbot.waitSignal(bench.runEnded, timeout=10_000):
         qtbot.mouseClick(bench.run_button, Qt.MouseButton.LeftButton)
 
 
-def wait_for_workers(qtbot, bench: TestBench) -> None:
+def wait_for_workers(qtbot, bench: BenchWindow) -> None:
     qtbot.waitUntil(lambda: not set(bench._tasks) & workers._running, timeout=10_000)
 
 
@@ -231,41 +231,44 @@ def wait_for_workers(qtbot, bench: TestBench) -> None:
 
 
 def test_the_trained_model_comes_from_the_history_with_its_base_and_service(
-    bench: TestBench,
+    bench: BenchWindow,
 ) -> None:
-    assert [bench.trained_combo.itemText(i) for i in range(bench.trained_combo.count())] == [FT]
-    assert bench.trained_model == FT
-    assert bench.base_model == BASE_MODEL  # resolved through the catalog
-    assert bench.provider_id == "openai"
+    assert [
+        bench.models.trained_combo.itemText(i) for i in range(bench.models.trained_combo.count())
+    ] == [FT]
+    assert bench.models.trained_model == FT
+    assert bench.models.base_model == BASE_MODEL  # resolved through the catalog
+    assert bench.models.provider_id == "openai"
     assert bench.left.title.text() == "Your fine-tune"
     assert bench.left.subtitle.text() == FT
     assert bench.right.subtitle.text() == BASE_MODEL
     assert bench.right.title.text() == "The model it came from"
 
 
-def test_a_typed_model_asks_for_its_service(bench: TestBench) -> None:
-    bench.trained_combo.setEditText("someone/Meta-Llama-3.1-8B-Instruct-Reference-hush-1a2b")
-    assert bench.provider_id == "together"
-    assert bench.base_model == "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
-    bench.trained_combo.setEditText("my-own-model")  # unknown: the project's service and model
-    assert bench.provider_id == "openai"
-    assert bench.base_model == BASE_MODEL
-    bench.service_combo.setCurrentIndex(bench.service_combo.findData("together"))
-    assert bench.provider_id == "together"  # the writer says which service
-    bench.base_combo.setEditText("Qwen/Qwen3-8B")
+def test_a_typed_model_asks_for_its_service(bench: BenchWindow) -> None:
+    bench.models.trained_combo.setEditText("someone/Meta-Llama-3.1-8B-Instruct-Reference-hush-1a2b")
+    assert bench.models.provider_id == "together"
+    assert bench.models.base_model == "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
+    # Unknown: the project's service and model.
+    bench.models.trained_combo.setEditText("my-own-model")
+    assert bench.models.provider_id == "openai"
+    assert bench.models.base_model == BASE_MODEL
+    bench.models.service_combo.setCurrentIndex(bench.models.service_combo.findData("together"))
+    assert bench.models.provider_id == "together"  # the writer says which service
+    bench.models.base_combo.setEditText("Qwen/Qwen3-8B")
     assert bench.right.title.text() == "Compared with"  # not the model it came from
 
 
 def test_the_prompt_comes_from_an_example_the_template_or_the_writer(
-    qtbot, bench: TestBench, document: ProjectDocument
+    qtbot, bench: BenchWindow, document: ProjectDocument
 ) -> None:
-    combo = bench.example_combo
+    combo = bench.prompt_box.example_combo
     titles = [combo.itemText(i) for i in range(combo.count())]
     assert len(titles) == 3
     assert titles[1].startswith("The morning after.")
     combo.setCurrentIndex(2)
     combo.activated.emit(2)
-    assert bench.prompt_edit.toPlainText() == EXAMPLE_PROMPTS[2]
+    assert bench.prompt_box.prompt_edit.toPlainText() == EXAMPLE_PROMPTS[2]
     # Searching: the completer finds titles by any word in them.
     completer = combo.completer()
     completer.setCompletionPrefix("causeway lamps")
@@ -276,36 +279,36 @@ def test_the_prompt_comes_from_an_example_the_template_or_the_writer(
     )
     qtbot.waitUntil(lambda: combo.count() == 4)
     assert combo.itemText(3) == "Dawn. The lamps again."
-    bench.template_button.click()
-    assert bench.prompt_edit.toPlainText() == TEMPLATE
-    bench.prompt_edit.clear()
+    bench.prompt_box.template_button.click()
+    assert bench.prompt_box.prompt_edit.toPlainText() == TEMPLATE
+    bench.prompt_box.prompt_edit.clear()
     assert not bench.run_button.isEnabled()
     assert "prompt" in bench.run_button.toolTip()
-    bench.prompt_edit.setPlainText("Anything at all.")
+    bench.prompt_box.prompt_edit.setPlainText("Anything at all.")
     assert bench.run_button.isEnabled()
-    assert "system prompt is sent first" in bench.system_hint.text()
-    assert bench.system_hint.toolTip() == SYSTEM
+    assert "system prompt is sent first" in bench.prompt_box.system_hint.text()
+    assert bench.prompt_box.system_hint.toolTip() == SYSTEM
 
 
-def test_temperature_and_length_are_explained(bench: TestBench) -> None:
-    bench.temperature_slider.setValue(13)
-    assert bench.temperature == 1.3
-    assert bench.temperature_value.text() == "1.3"
+def test_temperature_and_length_are_explained(bench: BenchWindow) -> None:
+    bench.reply_settings.temperature_slider.setValue(13)
+    assert bench.reply_settings.temperature == 1.3
+    assert bench.reply_settings.temperature_value.text() == "1.3"
     # 320 ± 80 and a band up to 400 words: a quarter more than 400.
-    assert bench.length_spin.value() == 500
-    assert "700 tokens" in bench.tokens_hint.text()
-    assert "1.4" in bench.tokens_hint.text()
+    assert bench.reply_settings.length_spin.value() == 500
+    assert "700 tokens" in bench.reply_settings.tokens_hint.text()
+    assert "1.4" in bench.reply_settings.tokens_hint.text()
 
 
 # -- running ------------------------------------------------------------------------------------
 
 
-def test_both_replies_stream_in_side_by_side(qtbot, bench: TestBench, server: FakeOpenAI) -> None:
+def test_both_replies_stream_in_side_by_side(qtbot, bench: BenchWindow, server: FakeOpenAI) -> None:
     server.chat_hold = threading.Event()
     server.chat_hold_after = 4
-    bench.prompt_edit.setPlainText(PROMPT)
-    bench.temperature_slider.setValue(7)
-    bench.length_spin.setValue(600)
+    bench.prompt_box.prompt_edit.setPlainText(PROMPT)
+    bench.reply_settings.temperature_slider.setValue(7)
+    bench.reply_settings.length_spin.setValue(600)
     with qtbot.waitSignal(bench.runStarted):
         qtbot.mouseClick(bench.run_button, Qt.MouseButton.LeftButton)
     # Both have begun and are held mid-reply by the server: what came so far is already shown.
@@ -341,10 +344,12 @@ def test_both_replies_stream_in_side_by_side(qtbot, bench: TestBench, server: Fa
         assert body["stream"] is True
 
 
-def test_stop_keeps_what_came_and_nothing_more(qtbot, bench: TestBench, server: FakeOpenAI) -> None:
+def test_stop_keeps_what_came_and_nothing_more(
+    qtbot, bench: BenchWindow, server: FakeOpenAI
+) -> None:
     server.chat_hold = threading.Event()
     server.chat_hold_after = 3
-    bench.prompt_edit.setPlainText(PROMPT)
+    bench.prompt_box.prompt_edit.setPlainText(PROMPT)
     qtbot.mouseClick(bench.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(bench.left.text() and bench.right.text()), timeout=10_000)
     with qtbot.waitSignal(bench.runEnded):
@@ -359,7 +364,7 @@ def test_stop_keeps_what_came_and_nothing_more(qtbot, bench: TestBench, server: 
     assert (bench.left.text(), bench.right.text()) == kept
 
 
-def test_scores_are_what_score_says(qtbot, bench: TestBench, server: FakeOpenAI) -> None:
+def test_scores_are_what_score_says(qtbot, bench: BenchWindow, server: FakeOpenAI) -> None:
     run(qtbot, bench)
     conditions = conditions_from_json(conditions_to_json(CONDITIONS))
     assert list(bench.result.fine_tuned.scores) == score(FT_REPLY, conditions)
@@ -381,7 +386,7 @@ def test_scores_are_what_score_says(qtbot, bench: TestBench, server: FakeOpenAI)
 
 
 def test_banned_phrases_are_highlighted_and_follow_edits(
-    qtbot, bench: TestBench, server: FakeOpenAI
+    qtbot, bench: BenchWindow, server: FakeOpenAI
 ) -> None:
     run(qtbot, bench)
     assert bench.left.highlighted() == []
@@ -407,7 +412,7 @@ def test_banned_phrases_are_highlighted_and_follow_edits(
 
 
 def test_a_blind_run_hides_which_is_which_until_the_writer_chooses(
-    qtbot, bench: TestBench, server: FakeOpenAI, path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, bench: BenchWindow, server: FakeOpenAI, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two runs, one in each order (seeds found here, so the test does not depend on luck).
     fine_first = next(BlindOrder(s) for s in range(100) if BlindOrder(s).fine_tuned_letter == "A")
@@ -430,20 +435,20 @@ def test_a_blind_run_hides_which_is_which_until_the_writer_chooses(
         # Scores and marked phrases would sway the choice: they wait until it is made.
         assert "appear once you have said" in column.scores.toPlainText()
         assert column.highlighted() == []
-    assert bench.choose_a.isEnabled() and bench.choose_b.isEnabled()
-    assert bench.reveal_label.text() == ""
+    assert bench.choice_bar.choose_a.isEnabled() and bench.choice_bar.choose_b.isEnabled()
+    assert bench.choice_bar.reveal_label.text() == ""
 
     with qtbot.waitSignal(bench.choiceRecorded) as chosen:
-        qtbot.mouseClick(bench.choose_a, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(bench.choice_bar.choose_a, Qt.MouseButton.LeftButton)
     assert chosen.args == [FINE_TUNED]
-    assert bench.reveal_label.text() == "You chose A: your fine-tune."
+    assert bench.choice_bar.reveal_label.text() == "You chose A: your fine-tune."
     assert bench.left.title.text() == "A — your fine-tune"
     assert bench.left.subtitle.text() == FT
     assert bench.right.title.text() == "B — the model it came from"
     assert bench.right.subtitle.text() == BASE_MODEL
     assert "Your win conditions" in bench.right.scores.toPlainText()
     assert len(bench.right.highlighted()) == 4
-    assert not bench.choose_a.isEnabled()  # one choice per run
+    assert not bench.choice_bar.choose_a.isEnabled()  # one choice per run
     assert bench.left.use_button.isEnabled()
     assert bench.tally_label.text() == "Your fine-tune was chosen in your one blind run so far."
 
@@ -451,15 +456,15 @@ def test_a_blind_run_hides_which_is_which_until_the_writer_chooses(
     assert bench.left.text() == BASE_REPLY  # now A is the other model
     assert bench.left.title.text() == "A"
     with qtbot.waitSignal(bench.choiceRecorded) as chosen:
-        qtbot.mouseClick(bench.choose_a, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(bench.choice_bar.choose_a, Qt.MouseButton.LeftButton)
     assert chosen.args == [BASE]
-    assert bench.reveal_label.text() == "You chose A: the model it came from."
+    assert bench.choice_bar.reveal_label.text() == "You chose A: the model it came from."
 
     run(qtbot, bench)
     with qtbot.waitSignal(bench.choiceRecorded) as chosen:
-        qtbot.mouseClick(bench.choose_neither, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(bench.choice_bar.choose_neither, Qt.MouseButton.LeftButton)
     assert chosen.args == [NEITHER]
-    assert bench.reveal_label.text() == "You chose neither. A was your fine-tune."
+    assert bench.choice_bar.reveal_label.text() == "You chose neither. A was your fine-tune."
     assert bench.tally_label.text() == (
         "Your fine-tune was chosen in 1 of 3 blind runs (the other model in 1, neither in 1)."
     )
@@ -479,7 +484,7 @@ def test_a_blind_run_hides_which_is_which_until_the_writer_chooses(
 
 
 def test_a_blind_run_draws_its_order_from_the_os(
-    qtbot, bench: TestBench, server: FakeOpenAI
+    qtbot, bench: BenchWindow, server: FakeOpenAI
 ) -> None:
     bench.blind_check.setChecked(True)
     run(qtbot, bench)
@@ -487,12 +492,12 @@ def test_a_blind_run_draws_its_order_from_the_os(
     assert order is not None
     assert (bench.left.text() == FT_REPLY) == (order.fine_tuned_letter == "A")
     with qtbot.waitSignal(bench.choiceRecorded) as chosen:
-        bench.choose_b.click()
+        bench.choice_bar.choose_b.click()
     assert chosen.args == [order.side_of("B")]
 
 
 def test_a_reply_edited_in_place_becomes_an_example_in_one_undo_step(
-    qtbot, bench: TestBench, server: FakeOpenAI, document: ProjectDocument, path: Path
+    qtbot, bench: BenchWindow, server: FakeOpenAI, document: ProjectDocument, path: Path
 ) -> None:
     run(qtbot, bench)
     editor = bench.left.output
@@ -520,7 +525,7 @@ def test_a_reply_edited_in_place_becomes_an_example_in_one_undo_step(
 
 
 def test_a_refused_key_is_said_plainly_without_the_key(
-    qtbot, bench: TestBench, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+    qtbot, bench: BenchWindow, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wrong = "sk-test-wrong-key-for-the-bench-9Q2x"
     monkeypatch.setenv("OPENAI_API_KEY", wrong)
@@ -534,10 +539,10 @@ def test_a_refused_key_is_said_plainly_without_the_key(
         assert wrong not in message and wrong[-4:] not in message and wrong[:8] not in message
         assert "401" not in message
         assert column.text() == ""
-    assert not bench.choose_a.isEnabled()
+    assert not bench.choice_bar.choose_a.isEnabled()
 
 
-def test_no_key_says_where_to_add_one(qtbot, bench: TestBench) -> None:
+def test_no_key_says_where_to_add_one(qtbot, bench: BenchWindow) -> None:
     run(qtbot, bench)
     for column in (bench.left, bench.right):
         assert column.state == FAILED
@@ -569,22 +574,22 @@ def test_the_main_window_opens_the_bench_from_the_menu_and_after_training(
     action = next(a for a in train_menu.actions() if a.text().replace("&", "") == "Test Bench…")
     assert action.isEnabled()
     action.trigger()
-    opened = window.view.findChild(TestBench)
+    opened = window.view.findChild(BenchWindow)
     assert opened is not None and opened.isVisible()
-    assert opened.trained_model == FT
+    assert opened.models.trained_model == FT
     # A training that has just finished: "Try it" opens the bench on that model.
     window.training.tryRequested.emit("ft:gpt-4o-mini-2024-07-18:fineauthor::new1")
-    assert window.view.findChildren(TestBench) == [opened]
-    assert opened.trained_model == "ft:gpt-4o-mini-2024-07-18:fineauthor::new1"
-    assert opened.base_model == "gpt-4o-mini-2024-07-18"
+    assert window.view.findChildren(BenchWindow) == [opened]
+    assert opened.models.trained_model == "ft:gpt-4o-mini-2024-07-18:fineauthor::new1"
+    assert opened.models.base_model == "gpt-4o-mini-2024-07-18"
     window.close_project()
 
 
 # -- the screenshot (opt-in) ----------------------------------------------------------------------
 
 
-def test_screenshot(qtbot, bench: TestBench, server: FakeOpenAI, screenshot_folder: Path) -> None:
-    bench.temperature_slider.setValue(8)
+def test_screenshot(qtbot, bench: BenchWindow, server: FakeOpenAI, screenshot_folder: Path) -> None:
+    bench.reply_settings.temperature_slider.setValue(8)
     run(qtbot, bench)
     for _ in range(3):  # let layouts settle (posted layout requests), without sleeping
         QCoreApplication.sendPostedEvents()
