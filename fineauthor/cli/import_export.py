@@ -38,7 +38,7 @@ def add_import_export_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_import(options: argparse.Namespace) -> int:
     """``fineauthor import FILE -o PROJECT [--fold-follow-ups]``."""
-    from fineauthor.core.importers.chatgpt import is_chatgpt_export
+    from fineauthor.core.importers.chatgpt.export import is_chatgpt_export
     from fineauthor.core.importers.training_file import import_jsonl
 
     if is_chatgpt_export(options.file):
@@ -64,7 +64,8 @@ _LISTED_CONVERSATIONS = 20
 
 
 def _run_chatgpt_import(options: argparse.Namespace) -> int:
-    from fineauthor.core.importers.chatgpt import Unusable, import_export
+    from fineauthor.core.importers.chatgpt.conversation import Unusable
+    from fineauthor.core.importers.chatgpt.project_import import import_export
 
     result = import_export(options.file, options.output, fold_follow_ups=options.fold_follow_ups)
     for item in result.damaged:

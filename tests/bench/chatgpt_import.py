@@ -224,7 +224,8 @@ _CHILD = r"""
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from fineauthor.core.importers.chatgpt import ExportSummary, read_export
+from fineauthor.core.importers.chatgpt.conversation import ExportSummary
+from fineauthor.core.importers.chatgpt.export import read_export
 mode, path = sys.argv[2], Path(sys.argv[3])
 if mode == "heap":
     tracemalloc.start()

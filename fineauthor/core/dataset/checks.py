@@ -26,7 +26,7 @@ from fineauthor.core.dataset.tokens import (
     text_digest,
 )
 from fineauthor.core.dataset.validate import parse_example
-from fineauthor.core.project.project import ProjectSettings
+from fineauthor.core.project.project_settings import ProjectSettings
 
 MIN_EXAMPLES = 10  # OpenAI refuses fewer
 GOOD_EXAMPLES = 50  # where the effect usually starts to show

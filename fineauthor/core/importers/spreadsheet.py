@@ -18,7 +18,8 @@ from pathlib import Path
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.dataset.summary import preview
 from fineauthor.core.errors import DatasetError
-from fineauthor.core.importers.manuscript import ManuscriptError, decode_text
+from fineauthor.core.importers.manuscript.paragraphs import ManuscriptError
+from fineauthor.core.importers.manuscript.plain_text import decode_text
 
 SUFFIXES = (".csv", ".tsv")
 MAX_BYTES = 256 * 1024 * 1024

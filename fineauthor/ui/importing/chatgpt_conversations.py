@@ -21,7 +21,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QWidget
 
-from fineauthor.core.importers.chatgpt import ExportSummary, PackedConversation, pack, read_export
+from fineauthor.core.importers.chatgpt.conversation import ExportSummary
+from fineauthor.core.importers.chatgpt.conversation_list import PackedConversation, pack
+from fineauthor.core.importers.chatgpt.export import read_export
 
 _Index = QModelIndex | QPersistentModelIndex
 

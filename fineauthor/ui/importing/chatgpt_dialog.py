@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from fineauthor.core.dataset.example import Example
-from fineauthor.core.importers.chatgpt import Conversation, PackedConversation, to_example
+from fineauthor.core.importers.chatgpt.conversation import Conversation
+from fineauthor.core.importers.chatgpt.conversation_list import PackedConversation
+from fineauthor.core.importers.chatgpt.examples import to_example
 from fineauthor.ui.importing.base import ImportDialogBase
 from fineauthor.ui.importing.chatgpt_conversations import (
     ConversationFilter,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication
 
-from fineauthor.core.importers.chatgpt import ExportSummary, Skipped, Unusable
+from fineauthor.core.importers.chatgpt.conversation import ExportSummary, Skipped, Unusable
 
 
 def _tr(text: str) -> str:

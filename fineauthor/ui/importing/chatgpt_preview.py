@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from fineauthor.core.dataset.example import Example
 from fineauthor.core.dataset.summary import count_words
-from fineauthor.core.importers.chatgpt import Conversation
+from fineauthor.core.importers.chatgpt.conversation import Conversation
 from fineauthor.ui.importing.chatgpt_left_out import skipped_text
 
 

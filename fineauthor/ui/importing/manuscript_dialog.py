@@ -36,19 +36,18 @@ from PySide6.QtWidgets import (
 
 from fineauthor.core.dataset.example import Example
 from fineauthor.core.dataset.summary import preview
-from fineauthor.core.importers.manuscript import (
+from fineauthor.core.importers.manuscript.examples import piece_example, piece_prompt
+from fineauthor.core.importers.manuscript.headings import is_scene_break
+from fineauthor.core.importers.manuscript.paragraphs import Manuscript
+from fineauthor.core.importers.manuscript.pieces import (
     CHAPTERS,
     SCENES,
-    Manuscript,
     Piece,
-    is_scene_break,
     merge,
-    piece_example,
-    piece_prompt,
-    read_manuscript,
     split,
     split_at,
 )
+from fineauthor.core.importers.manuscript.reading import read_manuscript
 from fineauthor.core.writing.prompt_template import placeholders
 from fineauthor.ui.importing.base import ImportDialogBase
 from fineauthor.ui.shell.document import ProjectDocument

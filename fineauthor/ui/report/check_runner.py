@@ -22,7 +22,8 @@ from fineauthor.core.dataset.checks import (
     project_check_settings,
 )
 from fineauthor.core.dataset.example import Example
-from fineauthor.core.project.project import Project, ProjectSettings
+from fineauthor.core.project.project import Project
+from fineauthor.core.project.project_settings import ProjectSettings
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.shell.workers import Task, run_in_background
 

@@ -20,7 +20,8 @@ from PySide6.QtGui import QUndoStack
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.dataset.summary import ExampleSummary, summarize
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.core.project.project import Project, ProjectSettings
+from fineauthor.core.project.project import Project
+from fineauthor.core.project.project_settings import ProjectSettings
 from fineauthor.ui.shell import undo_commands as commands
 
 _CACHED_EXAMPLES = 64  # whole examples kept in memory; the rest stay on disk until shown

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 # Training files, and ChatGPT exports (the .zip, or its conversations.json), which
 # open_import_dialog tells apart by what they hold.
 DATASET_SUFFIXES = (".jsonl", ".zip", ".json")
-# Writing to cut into examples (core.manuscript.SUFFIXES, core.spreadsheet.SUFFIXES).
+# Writing to cut into examples (manuscript.reading.SUFFIXES and spreadsheet.SUFFIXES in
+# core.importers).
 MANUSCRIPT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 SPREADSHEET_SUFFIXES = (".csv", ".tsv")
 
@@ -27,7 +28,7 @@ SPREADSHEET_SUFFIXES = (".csv", ".tsv")
 def open_import_dialog(document: ProjectDocument, path: Path, parent: QWidget) -> None:
     """Open the dialog that shows what ``path`` would add to ``document``: a training file, a
     ChatGPT export, a manuscript cut into chapters or scenes, or a spreadsheet's rows."""
-    from fineauthor.core.importers.chatgpt import is_chatgpt_export
+    from fineauthor.core.importers.chatgpt.export import is_chatgpt_export
 
     suffix = Path(path).suffix.lower()
     # A .docx is a zip too, and a manuscript may start with "[": suffixes decide first.

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from fineauthor.core.importers.chatgpt import read_export
+from fineauthor.core.importers.chatgpt.export import read_export
 from fineauthor.core.project.project import Cancelled, Project
 from fineauthor.ui.importing import chatgpt_dialog as chatgpt_import_dialog
 from fineauthor.ui.importing.chatgpt_conversations import (

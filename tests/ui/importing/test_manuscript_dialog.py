@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from fineauthor.core.importers.manuscript import CHAPTERS, SCENES
+from fineauthor.core.importers.manuscript.pieces import CHAPTERS, SCENES
 from fineauthor.core.project.project import Project
 from fineauthor.ui.importing.manuscript_dialog import (
     WIZARD_TEMPLATE_KEY,

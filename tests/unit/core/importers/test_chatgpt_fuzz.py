@@ -18,19 +18,14 @@ from hypothesis import strategies as st
 
 from fineauthor.core.dataset.validate import parse_example
 from fineauthor.core.errors import DatasetError
-from fineauthor.core.importers import chatgpt as chatgpt_export
-from fineauthor.core.importers.chatgpt import (
-    Conversation,
-    ExportSummary,
-    _ArrayReader,
-    _Source,
-    as_multi_turn,
-    folded,
-    matches,
-    read_conversation,
-    read_export,
-    search_key,
-)
+from fineauthor.core.importers.chatgpt import json_stream
+from fineauthor.core.importers.chatgpt.conversation import Conversation, ExportSummary
+from fineauthor.core.importers.chatgpt.conversation_list import matches, search_key
+from fineauthor.core.importers.chatgpt.conversation_tree import read_conversation
+from fineauthor.core.importers.chatgpt.examples import as_multi_turn, folded
+from fineauthor.core.importers.chatgpt.export import read_export
+from fineauthor.core.importers.chatgpt.json_stream import ArrayReader as _ArrayReader
+from fineauthor.core.importers.chatgpt.sources import Source as _Source
 from tests.paths import FIXTURES
 
 FIXTURE = FIXTURES / "chatgpt" / "conversations.json"
@@ -320,12 +315,12 @@ def test_the_streaming_reader_decodes_exactly_what_json_loads_does(
 ) -> None:
     text = json.dumps(values, indent=indent, ensure_ascii=False)
     source = _Source("conversations.json", len(text), lambda: None)  # type: ignore[arg-type, return-value]
-    original = chatgpt_export.CHUNK
-    chatgpt_export.CHUNK = chunk
+    original = json_stream.CHUNK
+    json_stream.CHUNK = chunk
     try:
         decoded = list(_ArrayReader(_pieces(text, cuts), source))
     finally:
-        chatgpt_export.CHUNK = original
+        json_stream.CHUNK = original
     assert decoded == json.loads(text)
 
 

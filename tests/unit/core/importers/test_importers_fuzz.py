@@ -12,17 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fineauthor.core.dataset.summary import count_words
-from fineauthor.core.importers.manuscript import (
-    CHAPTERS,
-    LEVELS,
-    ManuscriptError,
-    merge,
-    piece_example,
-    read_manuscript,
-    split,
-    split_at,
-    text_paragraphs,
-)
+from fineauthor.core.importers.manuscript.examples import piece_example
+from fineauthor.core.importers.manuscript.paragraphs import ManuscriptError
+from fineauthor.core.importers.manuscript.pieces import CHAPTERS, LEVELS, merge, split, split_at
+from fineauthor.core.importers.manuscript.plain_text import text_paragraphs
+from fineauthor.core.importers.manuscript.reading import read_manuscript
 from fineauthor.core.importers.spreadsheet import (
     SpreadsheetError,
     guess_columns,

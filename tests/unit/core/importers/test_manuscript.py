@@ -10,27 +10,29 @@ from pathlib import Path
 import pytest
 
 from fineauthor.core.dataset.summary import count_words
-from fineauthor.core.importers.manuscript import (
+from fineauthor.core.importers.manuscript.examples import (
+    piece_example,
+    piece_prompt,
+    template_values,
+)
+from fineauthor.core.importers.manuscript.headings import (
+    heading_level,
+    is_scene_break,
+    with_subtitles,
+)
+from fineauthor.core.importers.manuscript.paragraphs import ManuscriptError, Paragraph
+from fineauthor.core.importers.manuscript.pieces import (
     CHAPTERS,
     CONTINUED,
     OPENING,
     SCENES,
-    ManuscriptError,
-    Paragraph,
-    decode_text,
-    heading_level,
-    is_scene_break,
     make_piece,
     merge,
-    piece_example,
-    piece_prompt,
-    read_manuscript,
     split,
     split_at,
-    template_values,
-    text_paragraphs,
-    with_subtitles,
 )
+from fineauthor.core.importers.manuscript.plain_text import decode_text, text_paragraphs
+from fineauthor.core.importers.manuscript.reading import read_manuscript
 from tests.fixtures.manuscripts.make_docx import (
     docx_bytes,
     lighthouse_paragraphs,

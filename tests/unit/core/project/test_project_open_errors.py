@@ -27,7 +27,8 @@ from fineauthor.core.errors import (
     ProjectLocationError,
 )
 from fineauthor.core.project import schema as project_schema
-from fineauthor.core.project.project import Project, ProjectSettings
+from fineauthor.core.project.project import Project
+from fineauthor.core.project.project_settings import ProjectSettings
 
 NAME = "Chapter ideas.fineauthor"
 JARGON = ("sqlite", "database", "traceback", "errno", "pragma", "schema", "exception", "header")
