@@ -166,10 +166,6 @@ class ChatGPTImportDialog(ImportDialogBase):
     def _preview_side(self) -> QWidget:
         """The example the highlighted conversation makes, and what was left out of it."""
         self.preview_pane = ConversationPreview(self.headline.font())
-        # The names this dialog has always given the preview's parts.
-        self.preview_title = self.preview_pane.title
-        self.preview = self.preview_pane.browser
-        self.preview_notes = self.preview_pane.notes
         return self.preview_pane
 
     def _shape_choice(self) -> QGridLayout:

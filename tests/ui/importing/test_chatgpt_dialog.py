@@ -156,7 +156,7 @@ def test_search_finds_titles_and_text_and_keeps_ticks(
     _tick(dialog, LIGHTHOUSE)
     _search(qtbot, dialog, "cafe lyon", 1)
     assert _titles(dialog) == [CAFE]
-    assert dialog.preview_title.text().startswith(f"The example from “{CAFE}”")
+    assert dialog.preview_pane.title.text().startswith(f"The example from “{CAFE}”")
     assert "(1 of them not shown by the search.)" in dialog.chosen_label.text()
 
     _search(qtbot, dialog, "新宿", 1)
@@ -167,7 +167,7 @@ def test_search_finds_titles_and_text_and_keeps_ticks(
     _search(qtbot, dialog, "submarine", 0)
     assert dialog.no_match_label.isVisible()
     assert dialog.no_match_label.text() == "No conversation has “submarine” in its title or text."
-    assert dialog.preview_title.text() == "Preview"
+    assert dialog.preview_pane.title.text() == "Preview"
 
     _search(qtbot, dialog, "lighthouse", 3)
     assert set(_titles(dialog)) == {
@@ -191,26 +191,26 @@ def test_preview_shows_the_folded_or_kept_example_before_anything_is_added(
 ) -> None:
     dialog = _open(qtbot, document, export)
     _highlight(dialog, LIGHTHOUSE)
-    assert dialog.preview_title.text() == (
+    assert dialog.preview_pane.title.text() == (
         f"The example from “{LIGHTHOUSE}” (not ticked, so it won’t be added)"
     )
     assert dialog.fold  # the lesson's advice is the first choice
-    text = dialog.preview.toPlainText()
+    text = dialog.preview_pane.browser.toPlainText()
     assert "System prompt (your project’s)\n" + SYSTEM in text
     assert "Prompt, with your follow-ups folded in (highlighted)" in text
     assert "past tense. Make it longer. Add dialogue between Mara and old Petrov's son." in text
     assert "Response: ChatGPT’s last answer · 129 words (your target: 400)" in text
     assert "“You’ve a key too, then,” said a voice from the gallery." in text
     assert "Can you make it longer?" not in text
-    marked = dialog.preview.toHtml().split("background-color:")[1].split("</span>")[0]
+    marked = dialog.preview_pane.browser.toHtml().split("background-color:")[1].split("</span>")[0]
     assert marked.endswith("Make it longer. Add dialogue between Mara and old Petrov's son.")
-    notes = dialog.preview_notes.text()
+    notes = dialog.preview_pane.notes.text()
     assert "Left out of this example: your custom instructions and ChatGPT’s memory (1)." in notes
     assert "this is the version you last saw" in notes
 
     dialog.keep_button.click()
     assert not dialog.fold
-    text = dialog.preview.toPlainText()
+    text = dialog.preview_pane.browser.toPlainText()
     assert "Follow-up prompt 1\nCan you make it longer?" in text
     assert (
         "Follow-up prompt 2\nGreat, now add dialogue between Mara and old Petrov's son, please."
@@ -219,10 +219,10 @@ def test_preview_shows_the_folded_or_kept_example_before_anything_is_added(
     assert text.count("Answer\n") == 2 and "Last answer · 129 words" in text
 
     _tick(dialog, LIGHTHOUSE)
-    assert dialog.preview_title.text() == f"The example from “{LIGHTHOUSE}”"
+    assert dialog.preview_pane.title.text() == f"The example from “{LIGHTHOUSE}”"
     _highlight(dialog, TOKYO)
-    assert "Left out of this example: pictures (1)." in dialog.preview_notes.text()
-    assert "雨の新宿。ネオンが水たまりで溺れていた。" in dialog.preview.toPlainText()
+    assert "Left out of this example: pictures (1)." in dialog.preview_pane.notes.text()
+    assert "雨の新宿。ネオンが水たまりで溺れていた。" in dialog.preview_pane.browser.toPlainText()
     assert document.count() == 0  # the preview adds nothing
 
 
