@@ -13,15 +13,12 @@ document's edit methods. What the document then reports (``exampleChanged``, ``s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QTextCursor
+from PySide6.QtGui import QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -35,246 +32,23 @@ from PySide6.QtWidgets import (
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.settings import load_settings
 from fineauthor.ui.editor.message_field import MessageField
+from fineauthor.ui.editor.prose_edit import prose_font
+from fineauthor.ui.editor.system_prompt_panel import OWN, SAME, SystemPromptPanel, system_state
 from fineauthor.ui.editor.token_count import encoding_for
+from fineauthor.ui.editor.turn_rows import (
+    FollowUpRow,
+    FollowUpTurns,
+    make_follow_up,
+    plan_layout,
+)
 from fineauthor.ui.shell.document import ProjectDocument
 
-# Readable book faces found on common systems, best first; the platform's serif is the last
-# resort. A family chosen in Settings goes in front of them.
-SERIF_FAMILIES = (
-    "Charter",
-    "Iowan Old Style",
-    "Georgia",
-    "Palatino Linotype",
-    "Book Antiqua",
-    "Palatino",
-    "Cambria",
-    "Source Serif 4",
-    "Source Serif Pro",
-    "Literata",
-    "Noto Serif",
-    "DejaVu Serif",
-    "Liberation Serif",
-    "Times New Roman",
-    "serif",
-)
 MIN_FONT_SIZE = 8
 MAX_FONT_SIZE = 40
-
-# The system prompt's three states.
-SAME, OWN, MISSING = "same", "own", "missing"
 
 # Left and right columns share the width 2 : 3, in every row, so the columns line up.
 _LEFT_STRETCH, _RIGHT_STRETCH = 2, 3
 _COLUMN_GAP = 24
-
-
-def prose_font(family: str = "", size: float = 13) -> QFont:
-    """The font for prose: ``family`` if given and installed, else a readable serif."""
-    font = QFont()
-    families = [family, *SERIF_FAMILIES] if family else list(SERIF_FAMILIES)
-    font.setFamilies(families)
-    font.setStyleHint(QFont.StyleHint.Serif)
-    font.setPointSizeF(size)
-    return font
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Which message goes where: the system prompt's index and, per row, the index shown on the
-    left (a prompt) and on the right (an answer); None where a row has nothing."""
-
-    system: int | None
-    rows: tuple[tuple[int | None, int | None], ...]
-
-
-def plan_layout(messages: tuple[Message, ...]) -> _Plan:
-    """Rows for an example's messages: a prompt beside the answer that follows it. Unusual
-    shapes from imported files (two prompts in a row, an answer with no prompt) get a row each
-    rather than being hidden."""
-    system = 0 if messages and messages[0].role == "system" else None
-    rows: list[tuple[int | None, int | None]] = []
-    i = 0 if system is None else 1
-    while i < len(messages):
-        if messages[i].role == "assistant":
-            rows.append((None, i))
-            i += 1
-        elif i + 1 < len(messages) and messages[i + 1].role == "assistant":
-            rows.append((i, i + 1))
-            i += 2
-        else:
-            rows.append((i, None))
-            i += 1
-    if not rows:
-        rows.append((None, None))
-    return _Plan(system, tuple(rows))
-
-
-def system_state(example_system: str | None, project_system: str) -> str:
-    """SAME when the example uses the project's system prompt, OWN when it has another (an
-    empty one included), MISSING when it has none."""
-    if example_system is None:
-        return MISSING
-    if project_system and example_system == project_system:
-        return SAME
-    return OWN
-
-
-class SystemPromptPanel(QFrame):
-    """The system prompt: one line while it is the project's, the text when it is the example's
-    own (marked with a bar in the accent colour), a plain note when there is none."""
-
-    def __init__(self, field: MessageField, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.field = field
-        self.state = SAME
-        self.expanded = False
-        self._shown: tuple[str, bool, bool] | None = None
-        self.setObjectName("systemPromptPanel")
-
-        # The line reads as a sentence in every state, so it needs no heading; the technical
-        # word is explained in its tooltip.
-        self.explanation = self.tr(
-            "A system prompt holds standing instructions the model reads before every prompt, "
-            "such as the voice to write in."
-        )
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)  # never widens the left column
-        self.status.setAccessibleName(self.tr("System prompt"))
-        self.status.setBuddy(field.editor)
-        self.action = QPushButton(self)
-
-        # The sentence above, the button under it: side by side they squeeze the sentence into
-        # a narrow column of single words.
-        top = QVBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.setSpacing(4)
-        top.addWidget(self.status)
-        top.addWidget(self.action, 0, Qt.AlignmentFlag.AlignLeft)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(top)
-        layout.addWidget(field, 1)
-        field.hide()
-
-    def show_state(self, state: str, expanded: bool, project_has_prompt: bool) -> None:
-        if self._shown == (state, expanded, project_has_prompt):
-            return
-        self._shown = (state, expanded, project_has_prompt)
-        self.state, self.expanded = state, expanded and state != MISSING
-        if state == MISSING:
-            text = self.tr("No system prompt")
-            note = self.tr(
-                "Examples that carry the project’s system prompt teach the model to link your "
-                "voice to it. Most examples should have it."
-            )
-            action = (
-                self.tr("Add the project’s")
-                if project_has_prompt
-                else self.tr("Write one for this example…")
-            )
-        elif state == OWN:
-            text = self.tr("This example has its own system prompt")
-            note = (
-                self.tr("It differs from the project’s, which your other examples use.")
-                if project_has_prompt
-                else self.tr("The project has no system prompt of its own.")
-            )
-            action = (
-                self.tr("Use the project’s again") if project_has_prompt else self.tr("Remove it")
-            )
-        elif self.expanded:
-            text = self.tr("This example’s system prompt, the same as the project’s so far")
-            note = self.tr("Change it here to give this example its own.")
-            action = self.tr("Use the project’s again")
-        else:
-            text = self.tr("Uses the project’s system prompt")
-            prompt = self.field.text()
-            note = (
-                self.tr("The project’s system prompt:")
-                + "\n"
-                + (prompt if len(prompt) <= 400 else prompt[:400] + "…")
-            )
-            action = self.tr("Give this example its own…")
-        self.status.setText(text)
-        self.status.setToolTip(f"{self.explanation}\n\n{note}")
-        self.action.setText(action)
-        self.action.setAccessibleName(action.rstrip("…"))
-        accent = state == OWN
-        # muted while all is as usual; in the normal text colour when it deserves a look
-        self.status.setForegroundRole(
-            QPalette.ColorRole.PlaceholderText if state == SAME else QPalette.ColorRole.WindowText
-        )
-        status_font = self.status.font()
-        status_font.setBold(accent)
-        self.status.setFont(status_font)
-        self.setContentsMargins(12 if accent else 0, 0, 0, 0)
-        self.field.setVisible(self.expanded)
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        super().paintEvent(event)
-        if self.state == OWN:
-            painter = QPainter(self)
-            accent = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-            painter.fillRect(0, 0, 4, self.height(), accent)
-
-
-class _FollowUpRow:
-    """A further exchange of a multi-turn example: a header line (with its remove button), then
-    the follow-up prompt beside its answer. Its widgets sit in the editor's grid, so its
-    columns line up with the first row's."""
-
-    def __init__(
-        self,
-        number: int,
-        left: MessageField | None,
-        right: MessageField | None,
-        removable: bool,
-        parent: QWidget,
-    ) -> None:
-        self.left, self.right = left, right
-        self.indexes = (
-            left.message_index if left else None,
-            right.message_index if right else None,
-        )
-        self.header = QWidget(parent)
-        line = QFrame(self.header)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Plain)
-        line.setForegroundRole(QPalette.ColorRole.Mid)  # a quiet rule, light or dark
-        title = QLabel(self.header.tr("Follow-up %1").replace("%1", str(number)), self.header)
-        title_font = title.font()
-        title_font.setBold(True)
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.1)
-        title.setFont(title_font)
-        self.remove_button: QPushButton | None = None
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(title)
-        top.addStretch(1)
-        if removable:
-            self.remove_button = QPushButton(self.header.tr("Remove this follow-up"), self.header)
-            self.remove_button.setAccessibleName(
-                self.header.tr("Remove follow-up %1").replace("%1", str(number))
-            )
-            self.remove_button.setToolTip(
-                self.header.tr(
-                    "Removes this follow-up prompt and its answer (Undo brings them back)."
-                )
-            )
-            top.addWidget(self.remove_button)
-        layout = QVBoxLayout(self.header)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.setSpacing(10)
-        layout.addWidget(line)
-        layout.addLayout(top)
-
-    def fields(self) -> list[MessageField]:
-        return [f for f in (self.left, self.right) if f is not None]
-
-    def widgets(self) -> list[QWidget]:
-        return [self.header, *self.fields()]
 
 
 class ExampleEditor(QWidget):
@@ -297,7 +71,6 @@ class ExampleEditor(QWidget):
         self._base_size = int(settings.get("editor_font_size") or 12)  # type: ignore[call-overload]
         self._zoom = 0
         self._font = prose_font(self._family, self._base_size)
-        self._follow_ups: list[_FollowUpRow] = []
         self._weights: dict[MessageField, QCheckBox] = {}
         self._length_field: MessageField | None = None
         self.setAccessibleName(self.tr("Example editor"))
@@ -321,6 +94,9 @@ class ExampleEditor(QWidget):
         self._grid.setColumnStretch(0, _LEFT_STRETCH)
         self._grid.setColumnStretch(1, _RIGHT_STRETCH)
         page_layout.addLayout(self._grid, 1)
+        self._follow_ups = FollowUpTurns(
+            self._grid, forget=lambda field: self._weights.pop(field, None)
+        )
 
         self._build_first_row()
 
@@ -361,7 +137,7 @@ class ExampleEditor(QWidget):
     def fields(self) -> list[MessageField]:
         """Every text field of the example shown, in reading order."""
         fields = [self.system_field, self.prompt_field, self.response_field]
-        for row in self._follow_ups:
+        for row in self._follow_ups.rows:
             fields.extend(row.fields())
         return fields
 
@@ -376,8 +152,8 @@ class ExampleEditor(QWidget):
         """The “Train on this answer” switch of an answer's field."""
         return self._weights.get(field)
 
-    def follow_up_rows(self) -> list[_FollowUpRow]:
-        return list(self._follow_ups)
+    def follow_up_rows(self) -> list[FollowUpRow]:
+        return list(self._follow_ups.rows)
 
     @property
     def length_field(self) -> MessageField | None:
@@ -501,7 +277,6 @@ class ExampleEditor(QWidget):
         self._grid.addWidget(left, 0, 0)
         self._grid.addWidget(self.response_field, 0, 1)
         self._grid.setRowStretch(0, 3)
-        self._grid_rows = 1  # rows of the grid in use
 
     def _make_field(
         self,
@@ -564,45 +339,16 @@ class ExampleEditor(QWidget):
 
     def _make_follow_up(
         self, number: int, left: int | None, right: int | None, messages: tuple[Message, ...]
-    ) -> _FollowUpRow:
-        left_field = right_field = None
-        if left is not None:
-            prompt = messages[left].role == "user"
-            name = (
-                self.tr("Follow-up prompt %1") if prompt else self.tr("System message %1")
-            ).replace("%1", str(number))
-            left_field = self._make_field(
-                self.tr("Follow-up prompt") if prompt else self.tr("System message"),
-                name,
-                self.tr(
-                    "A further request in the same conversation, such as “Make it longer” or "
-                    "“Add dialogue”."
-                ),
-                self.tr("e.g. “Make it longer” or “Bring in dialogue”"),
-            )
-            left_field.message_index = left
-            left_field.load(messages[left].content)
-        if right is not None:
-            right_field = self._make_field(
-                self.tr("Answer"),
-                self.tr("Answer %1").replace("%1", str(number)),
-                self.tr("The answer you want the model to give to this follow-up."),
-                self.tr("The answer you want to this follow-up."),
-                minimum_height=160,
-            )
-            right_field.message_index = right
-            right_field.load(messages[right].content)
-            self._add_weight_box(
-                right_field, self.tr("Train on answer %1").replace("%1", str(number))
-            )
-        # A follow-up can be removed when it is a prompt with the answer right after it (or
-        # a last prompt without one): exactly what ProjectDocument.remove_turn takes away.
-        removable = (
-            left is not None
-            and messages[left].role == "user"
-            and (right == left + 1 or (right is None and left == len(messages) - 1))
+    ) -> FollowUpRow:
+        row = make_follow_up(
+            number,
+            left,
+            right,
+            messages,
+            make_field=self._make_field,
+            add_weight_box=self._add_weight_box,
+            parent=self._page,
         )
-        row = _FollowUpRow(number, left_field, right_field, removable, self._page)
         if row.remove_button is not None:
             row.remove_button.clicked.connect(lambda _=False, r=row: self._remove_follow_up(r))
         return row
@@ -646,53 +392,14 @@ class ExampleEditor(QWidget):
                 field.load("")
         self._weights[self.response_field].setEnabled(right is not None)
 
-        wanted = plan.rows[1:]
-        rows: list[_FollowUpRow] = []
-        for number, (l_index, r_index) in enumerate(wanted, start=1):
-            kept = self._follow_ups[number - 1] if number - 1 < len(self._follow_ups) else None
-            if kept is not None and not reload and kept.indexes == (l_index, r_index):
-                rows.append(kept)
-            else:
-                rows.append(self._make_follow_up(number, l_index, r_index, messages))
-        for old in self._follow_ups:
-            if old not in rows:
-                self._drop_row(old)
-        if rows != self._follow_ups:
-            self._follow_ups = rows
-            self._place_rows()
+        self._follow_ups.arrange(
+            plan.rows[1:],
+            lambda number, prompt, answer: self._make_follow_up(number, prompt, answer, messages),
+            reload=reload,
+        )
 
         last_answer = max((r for _, r in plan.rows if r is not None), default=None)
         self._length_field = self.field_for(last_answer) if last_answer is not None else None
-
-    def _drop_row(self, row: _FollowUpRow) -> None:
-        for field in row.fields():
-            self._weights.pop(field, None)
-            field.message_index = None
-        for widget in row.widgets():
-            self._grid.removeWidget(widget)
-            widget.hide()
-            widget.deleteLater()  # maybe from inside its own button's click
-
-    def _place_rows(self) -> None:
-        """Put the follow-ups in the grid: a header row, then the two fields, for each."""
-        for row in self._follow_ups:
-            for widget in row.widgets():
-                self._grid.removeWidget(widget)
-        for grid_row in range(1, self._grid_rows):
-            self._grid.setRowStretch(grid_row, 0)
-            self._grid.setRowMinimumHeight(grid_row, 0)
-        for number, row in enumerate(self._follow_ups, start=1):
-            header_row, fields_row = 2 * number - 1, 2 * number
-            self._grid.addWidget(row.header, header_row, 0, 1, 2)
-            if row.left is not None:
-                self._grid.addWidget(row.left, fields_row, 0)
-            if row.right is not None:
-                self._grid.addWidget(row.right, fields_row, 1)
-            self._grid.setRowStretch(fields_row, 2)
-            self._grid.setRowMinimumHeight(fields_row, 200)
-            for widget in row.widgets():
-                widget.show()
-        self._grid_rows = max(self._grid_rows, 2 * len(self._follow_ups) + 1)
 
     def _refresh_system(self, example: Example | None = None) -> None:
         if self._id is None:
@@ -768,15 +475,16 @@ class ExampleEditor(QWidget):
         if self._id is None:
             return
         self._document.add_turn(self._id)
-        if self._follow_ups and self._follow_ups[-1].left is not None:
-            newest = self._follow_ups[-1]
+        rows = self._follow_ups.rows
+        if rows and rows[-1].left is not None:
+            newest = rows[-1]
             assert newest.left is not None
             newest.left.setFocus()
             QTimer.singleShot(
                 0, self, lambda: self._scroll.ensureWidgetVisible(newest.header, 0, 0)
             )
 
-    def _remove_follow_up(self, row: _FollowUpRow) -> None:
+    def _remove_follow_up(self, row: FollowUpRow) -> None:
         index = row.indexes[0]
         if self._id is not None and index is not None:
             self._document.remove_turn(self._id, index)

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import QApplication
 from fineauthor.core.dataset import tokens
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.project.project import Project
-from fineauthor.ui.editor.example_editor import MISSING, OWN, SAME, ExampleEditor, plan_layout
+from fineauthor.ui.editor.example_editor import ExampleEditor
 from fineauthor.ui.editor.message_field import MessageField
+from fineauthor.ui.editor.system_prompt_panel import MISSING, OWN, SAME
 from fineauthor.ui.editor.token_count import TokenCounter, encoding_for
+from fineauthor.ui.editor.turn_rows import plan_layout
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.widgets.length import length_verdict
 

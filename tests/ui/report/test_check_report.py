@@ -18,15 +18,12 @@ from fineauthor.core.catalog import load_catalog
 from fineauthor.core.dataset.estimate import estimate
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.project.project import Project
-from fineauthor.ui.report.check_report import (
-    KIND_ROLE,
-    MODEL_ID_ROLE,
-    QUOTE_ROLE,
-    CheckReportPanel,
-    split_message,
-)
+from fineauthor.ui.report.check_report import CheckReportPanel
 from fineauthor.ui.report.check_runner import CheckRunner, chosen_model
+from fineauthor.ui.report.finding_groups import split_message
+from fineauthor.ui.report.findings_tree import KIND_ROLE, QUOTE_ROLE
 from fineauthor.ui.report.length_histogram import MAX_BINS, Bin, LengthHistogram, bin_word_counts
+from fineauthor.ui.report.model_chooser import MODEL_ID_ROLE
 from fineauthor.ui.shell.document import ProjectDocument
 
 SYSTEM = "You are Outline Mageddon, a novelist of tense, close scenes."
