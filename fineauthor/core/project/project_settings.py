@@ -16,7 +16,8 @@ class ProjectSettings:
     ``target_words``/``tolerance_words`` are None until the writer sets a length.
     ``win_conditions`` is a tuple of small dicts (one per check the writer wants met) and
     ``wizard`` holds the first-fine-tune wizard's answers as they were given, and
-    ``bench_tally`` the test bench's blind-test choices (see ``core.bench.BenchTally``).
+    ``bench_tally`` the test bench's blind-test choices (see
+    ``core.writing.bench_scoring.BenchTally``).
     """
 
     title: str = ""

@@ -181,7 +181,7 @@ class NamePage(GuidePage):
         )
 
     def _show_rarity(self) -> None:
-        # The count is core.style_names.name_rarity (tokens of the name), taken from the
+        # The count is core.writing.style_names.name_rarity (tokens of the name), taken from the
         # viewer's background split so the page never waits for a tokenizer to load.
         name = self.store.text(keys.STYLE_NAME).strip()
         counts = self.token_viewer.counts()

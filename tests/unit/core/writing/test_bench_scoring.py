@@ -1,5 +1,5 @@
-"""core.bench: two outputs scored side by side, the blind A/B order, and the tally of blind
-choices with its JSON round trip."""
+"""core.writing.bench_scoring: two outputs scored side by side, the blind A/B order, and the
+tally of blind choices with its JSON round trip."""
 
 from __future__ import annotations
 
