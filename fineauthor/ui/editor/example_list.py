@@ -29,15 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from fineauthor.ui.editor.example_list_model import (
-    ADVICE,
     ID_ROLE,
     NUMBER_ROLE,
-    PROBLEM,
     SEARCH_ROLE,
     STATUS_ROLE,
     WORDS_ROLE,
     ExampleListModel,
 )
+from fineauthor.ui.report.finding_groups import ADVICE, PROBLEM
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.widgets.length import LONG, ON_TARGET, SHORT, length_status
 

@@ -25,7 +25,7 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # "problem", "advice" or "fine"
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 4  # lower-case text the filter box searches
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 5
 
-PROBLEM, ADVICE, FINE = "problem", "advice", "fine"
+FINE = "fine"  # an example the report has nothing to say about
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fineauthor.core.dataset.checks import CheckReport
 from fineauthor.core.dataset.problems import Problem
 
-PROBLEM, ADVICE = "problem", "advice"  # the example list's words for the two levels
+PROBLEM, ADVICE = "problem", "advice"  # an example's status in the list, by its worst finding
 
 FORMAT_CODES = frozenset(
     {

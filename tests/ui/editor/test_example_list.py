@@ -14,11 +14,11 @@ from fineauthor.ui.editor.example_list import ExampleListPanel
 from fineauthor.ui.editor.example_list_model import (
     ID_ROLE,
     NUMBER_ROLE,
-    PROBLEM,
     STATUS_ROLE,
     WORDS_ROLE,
     ExampleListModel,
 )
+from fineauthor.ui.report.finding_groups import PROBLEM
 from fineauthor.ui.shell.document import ProjectDocument
 
 PROMPTS = [
