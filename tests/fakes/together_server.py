@@ -1,51 +1,24 @@
-"""A fake Together AI API on the shared loopback base (tests/fakes/http.py).
-
-It follows the request and response shapes recorded in the docstring of
-``fineauthor/providers/together/service.py`` (Together's official Python clients and API
-reference): the three-step upload (``POST /v1/files`` → ``302`` to a signed storage address →
-``PUT`` there → ``POST /v1/files/{id}/preprocess``), ``/v1/fine-tunes`` create, list, get,
-cancel, events, metrics and checkpoints, model limits and the list of trainable models, the
-price estimate, and OpenAI-style streamed chat completions.
-
-Signed storage addresses point at a second server (``storage``) that takes no API key, as a
-real storage service would — so a test can prove the key never travels there.
-
-Jobs move on one step each time they are fetched with ``GET /v1/fine-tunes/{id}``:
-pending → queued → running (one step per fetch, each with an event and a loss measurement) →
-compressing → uploading → completed, with its ``model_output_name``. Scenarios: a job that
-fails (``fail_next_job``), a revoked key (set ``api_key`` to something else), no credit
-(``no_credit``), a model not offered for training (anything outside ``trainable_models``),
-a file rejected (any line that is not a chat example, or ``reject_line``).
-"""
+"""A fake Together AI API on the shared loopback base (tests/fakes/http.py), following the request
+and response shapes noted in ``fineauthor/providers/together/`` (Together's official Python
+clients and API reference); its state and its jobs' life are in tests/fakes/together_account.py."""
 
 from __future__ import annotations
 
 import json
-import threading
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.fakes.http import (
-    FakeHTTPServer,
-    Request,
-    Response,
-    json_response,
-    sse_response,
-)
+from tests.fakes.http import FakeHTTPServer, Request, Response, json_response, sse_response
+from tests.fakes.together_account import USER_NAME, FakeFile, FakeJob, TogetherAccount
 
 TRAINABLE_MODELS = (
     "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
     "Qwen/Qwen3-8B",
 )
 LORA_RANK = 64
-USER_NAME = "novelist"
 PRICE_PER_TOKEN = 0.000_000_5  # dollars; made up, only the shape matters
 CHAT_REPLY = "The tide came in grey and slow, and the harbour held its breath."
-
-_EPOCH = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
 def _error(message: str, status: int, *, param: str | None = None, code: str = "") -> Response:
@@ -63,92 +36,26 @@ def _error(message: str, status: int, *, param: str | None = None, code: str = "
     )
 
 
-@dataclass
-class FakeFile:
-    id: str
-    filename: str
-    created_at: int
-    data: bytes = b""
-    uploaded: bool = False
-    processing_status: str | None = None  # None until preprocessed
-    report: list[str] = field(default_factory=list)
+class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
+    """Together's REST API under ``/v1``; ``base_url`` is what the provider is given.
 
-    def as_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "id": self.id,
-            "object": "file",
-            "created_at": self.created_at,
-            "filename": self.filename,
-            "bytes": len(self.data),
-            "purpose": "fine-tune",
-            "FileType": "jsonl",
-            "LineCount": len(self.data.splitlines()),
-            "Processed": self.processing_status == "COMPLETED",
-        }
-        if self.processing_status is not None:
-            body["processing_status"] = self.processing_status
-            body["validation_report"] = list(self.report)
-        return body
+    The routes: the three-step upload (``POST /v1/files`` → ``302`` to a signed storage
+    address → ``PUT`` there → ``POST /v1/files/{id}/preprocess``), ``/v1/fine-tunes`` create,
+    list, get, cancel, events, metrics and checkpoints, model limits and the list of trainable
+    models, the price estimate, and OpenAI-style streamed chat completions. Signed storage
+    addresses point at a second server (``storage``) that takes no API key, as a real storage
+    service would — so a test can prove the key never travels there.
 
-
-@dataclass
-class FakeJob:
-    id: str
-    request: dict[str, Any]
-    created_at: str
-    output_name: str
-    total_steps: int
-    fail_message: str | None = None
-    fail_at_step: int = 2
-    status: str = "pending"
-    step: int = 0
-    updated_at: str = ""
-    events: list[dict[str, Any]] = field(default_factory=list)
-    metrics: list[dict[str, float]] = field(default_factory=list)
-    checkpoints: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def finished(self) -> bool:
-        return self.status in ("completed", "error", "cancelled")
-
-    def as_json(self, *, truncated: bool = False) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "user_id": USER_NAME,
-            "model": self.request.get("model"),
-            "model_output_name": self.output_name,
-            "training_file": self.request.get("training_file"),
-            "validation_file": self.request.get("validation_file", ""),
-            "n_epochs": self.request.get("n_epochs", 1),
-            "batch_size": self.request.get("batch_size", "max"),
-            "learning_rate": self.request.get("learning_rate", 0.00001),
-            "training_type": self.request.get("training_type"),
-            "suffix": self.request.get("suffix"),
-            "created_at": self.created_at,
-            "updated_at": self.updated_at or self.created_at,
-            "token_count": 1234 if self.step else None,
-            "total_price": 4_000_000_000 if self.status == "completed" else 0,
-        }
-        if self.status == "running":
-            body["progress"] = {
-                "estimate_available": True,
-                "seconds_remaining": 60 * (self.total_steps - self.step),
-            }
-        if not truncated:
-            body["events"] = list(self.events)
-        return body
-
-
-class FakeTogetherServer(FakeHTTPServer):
-    """Together's REST API under ``/v1``; ``base_url`` is what the provider is given."""
+    Scenarios: a job that fails (``fail_next_job``), a revoked key (set ``api_key`` to
+    something else), no credit (``no_credit``), a model not offered for training (anything
+    outside ``trainable_models``), a file rejected (any line that is not a chat example, or
+    ``reject_line``).
+    """
 
     def __init__(self, *, api_key: str = "tgp_v1_fake-key-for-tests-0123456789") -> None:
-        super().__init__(api_key=api_key)
+        FakeHTTPServer.__init__(self, api_key=api_key)
+        TogetherAccount.__init__(self)
         self.storage = FakeHTTPServer(api_key=None)  # signed addresses need no key
-        self.state_lock = threading.Lock()
-        self.files: dict[str, FakeFile] = {}
-        self.jobs: dict[str, FakeJob] = {}
         self.create_bodies: list[dict[str, Any]] = []  # every POST /v1/fine-tunes body
         self.estimate_bodies: list[dict[str, Any]] = []
         self.chat_bodies: list[dict[str, Any]] = []
@@ -158,7 +65,6 @@ class FakeTogetherServer(FakeHTTPServer):
         self.no_credit = False
         self.reject_line: tuple[int, str] | None = None  # force a rejection at this line
         self.fail_next_job: str | None = None  # the next job created fails with this message
-        self._clock = 0
         self._routes_added()
 
     # -- life cycle: the storage server comes and goes with the API
@@ -192,109 +98,6 @@ class FakeTogetherServer(FakeHTTPServer):
 
     def not_found(self, request: Request) -> Response:
         return _error(f"Not found: {request.method} {request.path}", 404)
-
-    # -- helpers
-
-    def _now(self) -> tuple[str, int]:
-        """A fake clock that ticks a second per use: ISO text with nanoseconds, as Together's
-        Go services write it, and Unix seconds."""
-        self._clock += 1
-        moment = _EPOCH + timedelta(seconds=self._clock)
-        text = moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{self._clock:09d}Z"
-        return text, int(moment.timestamp())
-
-    def _event(self, job: FakeJob, kind: str, message: str, level: str = "Info") -> None:
-        stamp, _ = self._now()
-        job.events.append(
-            {
-                "object": "fine-tune-event",
-                "created_at": stamp,
-                "level": level,
-                "message": message,
-                "type": kind,
-                "step": job.step,
-                "total_steps": job.total_steps,
-                "hash": "",
-                "checkpoint_path": "",
-                "model_path": "",
-                "param_count": 8_000_000_000,
-                "token_count": 1234,
-                "training_offset": 0,
-                "wandb_url": "",
-            }
-        )
-        job.updated_at = stamp
-
-    def _advance(self, job: FakeJob) -> None:
-        """One tick of a job's life."""
-        if job.finished:
-            return
-        if job.status == "cancel_requested":
-            job.status = "cancelled"
-            self._event(job, "job_stopped", "Job was cancelled by the user.")
-        elif job.status == "pending":
-            job.status = "queued"
-            self._event(job, "job_pending", "Fine tune request created, waiting in the queue.")
-        elif job.status == "queued":
-            job.status = "running"
-            self._event(job, "job_start", "Job started at a GPU near you.")
-            self._event(job, "training_start", "Training started for model.")
-        elif job.status == "running" and job.step < job.total_steps:
-            job.step += 1
-            if job.fail_message is not None and job.step >= job.fail_at_step:
-                job.status = "error"
-                self._event(job, "job_error", job.fail_message, level="Error")
-                return
-            loss = round(2.0 / job.step, 4)
-            job.metrics.append(
-                {"train/loss": loss, "train/learning_rate": 1e-5, "train/global_step": job.step}
-            )
-            if job.request.get("validation_file"):
-                job.metrics.append(
-                    {"eval/loss": round(loss * 1.1, 4), "train/global_step": job.step}
-                )
-            self._event(job, "training_progress", f"Step {job.step}/{job.total_steps} done.")
-            if job.step == job.total_steps // 2:
-                stamp, _ = self._now()
-                job.checkpoints.append(
-                    {
-                        "checkpoint_type": "Intermediate",
-                        "created_at": stamp,
-                        "path": f"s3://checkpoints/{job.id}/{job.step}",
-                        "step": job.step,
-                    }
-                )
-                self._event(job, "checkpoint_save", f"Checkpoint saved at step {job.step}.")
-        elif job.status == "running":
-            job.status = "compressing"
-            self._event(job, "training_complete", "Training completed.")
-            self._event(job, "model_compressing", "Compressing output model.")
-        elif job.status == "compressing":
-            job.status = "uploading"
-            self._event(job, "model_uploading", "Uploading output model.")
-        elif job.status == "uploading":
-            job.status = "completed"
-            stamp, _ = self._now()
-            job.checkpoints.append(
-                {
-                    "checkpoint_type": "Final",
-                    "created_at": stamp,
-                    "path": f"s3://models/{job.output_name}",
-                    "step": job.step,
-                    "object_name": job.output_name,
-                }
-            )
-            self._event(job, "job_complete", f"Job finished. Model: {job.output_name}")
-
-    def run_job(self, job_id: str) -> FakeJob:
-        """Move a job to its end without a client (tests that need a finished job)."""
-        with self.state_lock:
-            job = self.jobs[job_id]
-            for _ in range(100):
-                if job.finished:
-                    break
-                self._advance(job)
-            return job
 
     # -- routes
 

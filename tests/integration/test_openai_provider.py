@@ -25,13 +25,12 @@ from fineauthor.providers.base import (
     TrainingOptions,
 )
 from fineauthor.providers.openai import service as openai_provider
-from fineauthor.providers.openai.service import (
-    OpenAIProvider,
-    _result_rows,
-    _scrub,
-    sanitise_suffix,
-)
-from tests.fakes.openai_server import FakeOpenAI, error_body, masked
+from fineauthor.providers.openai import uploads as openai_uploads
+from fineauthor.providers.openai.metrics import _result_rows
+from fineauthor.providers.openai.service import OpenAIProvider, sanitise_suffix
+from fineauthor.providers.scrubbing import scrub as _scrub
+from tests.fakes.openai_replies import error_body, masked
+from tests.fakes.openai_server import FakeOpenAI
 
 KEY = "sk-proj-fake-FineAuthor0123456789abcdefGHIJ"
 MODEL = "gpt-4.1-mini-2025-04-14"
@@ -141,8 +140,8 @@ def test_cancel_before_starting_sends_nothing(provider, server, examples):
 def test_a_large_file_goes_through_the_uploads_api_in_parts(
     provider, server, big_examples, monkeypatch
 ):
-    monkeypatch.setattr(openai_provider, "UPLOADS_API_THRESHOLD", 1_000_000)
-    monkeypatch.setattr(openai_provider, "UPLOAD_PART_SIZE", 512 * 1024)
+    monkeypatch.setattr(openai_uploads, "UPLOADS_API_THRESHOLD", 1_000_000)
+    monkeypatch.setattr(openai_uploads, "UPLOAD_PART_SIZE", 512 * 1024)
     size = big_examples.stat().st_size
     seen: list[int] = []
 

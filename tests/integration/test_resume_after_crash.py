@@ -34,7 +34,7 @@ from fineauthor.providers.base import TrainingOptions
 from fineauthor.providers.openai.service import OpenAIProvider
 from fineauthor.training.attempts import CREATING, UPLOADING, start_training
 from fineauthor.training.prepare import prepare
-from tests.fakes.openai_server import HoldingOpenAI
+from tests.fakes.openai_holding import HoldingOpenAI
 from tests.paths import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -47,7 +47,7 @@ CHILD = """
 import os, sys
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.project.project import Project
-from fineauthor.providers.openai import service as openai_provider
+from fineauthor.providers.openai import uploads as openai_provider
 from fineauthor.providers.base import TrainingOptions
 from fineauthor.providers.registry import open_provider
 from fineauthor.training.attempts import start_training

@@ -38,7 +38,7 @@ from fineauthor.core.project.project import Project
 from fineauthor.training.attempts import UPLOADING
 from fineauthor.ui.shell.main_window import MainWindow
 from fineauthor.ui.training.watch_view import WatchView
-from tests.fakes.openai_server import HoldingOpenAI
+from tests.fakes.openai_holding import HoldingOpenAI
 from tests.paths import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -58,7 +58,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
-from fineauthor.providers.openai import service as openai_provider
+from fineauthor.providers.openai import uploads as openai_provider
 from fineauthor.ui.shell.app import create_application
 from fineauthor.ui.shell.main_window import MainWindow
 

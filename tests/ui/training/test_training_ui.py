@@ -25,7 +25,7 @@ from fineauthor.core.catalog import load_catalog
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.project.project import Project
 from fineauthor.providers.base import MetricPoint, ProviderError, TrainingOptions
-from fineauthor.providers.openai import service as openai_provider
+from fineauthor.providers.openai import uploads as openai_provider
 from fineauthor.providers.openai.service import OpenAIProvider
 from fineauthor.training.attempts import start_training
 from fineauthor.training.prepare import prepare
@@ -33,7 +33,7 @@ from fineauthor.ui.training.job_words import next_step, state_text
 from fineauthor.ui.training.jobs_view import COL_COST, COL_EXAMPLES, COL_RESULT, COL_STATUS
 from fineauthor.ui.training.loss_chart import LossChart, nice_ticks
 from fineauthor.ui.training.watch_view import WatchView
-from tests.fakes.openai_server import HoldingOpenAI
+from tests.fakes.openai_holding import HoldingOpenAI
 from tests.fakes.together_server import FakeTogetherServer
 
 KEY = "sk-test-training-window-key-000000000000"
