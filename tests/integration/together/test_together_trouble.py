@@ -7,7 +7,6 @@ dropped connections are real."""
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,7 @@ from fineauthor.providers.scrubbing import scrub
 from fineauthor.providers.together.records import STATUS_STATES
 from fineauthor.providers.together.service import TogetherProvider
 from tests.fakes.together_server import FakeTogetherServer
-from tests.integration.together_setup import KEY, MODEL, Sleeps, upload, write_dataset
-
-
-@pytest.fixture
-def server() -> Iterator[FakeTogetherServer]:
-    with FakeTogetherServer(api_key=KEY) as fake:
-        yield fake
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def together(server: FakeTogetherServer, sleeps: Sleeps) -> Iterator[TogetherProvider]:
-    with TogetherProvider(KEY, base_url=server.base_url, timeout=5.0, sleep=sleeps) as provider:
-        yield provider
+from tests.integration.together.together_setup import KEY, MODEL, Sleeps, upload, write_dataset
 
 
 def assert_no_key(error: BaseException) -> None:

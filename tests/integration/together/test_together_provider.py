@@ -4,7 +4,6 @@ jobs and their progress, the price estimate, models and chat."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,24 +27,7 @@ from tests.fakes.together_server import (
     TRAINABLE_MODELS,
     FakeTogetherServer,
 )
-from tests.integration.together_setup import KEY, MODEL, Sleeps, upload, write_dataset
-
-
-@pytest.fixture
-def server() -> Iterator[FakeTogetherServer]:
-    with FakeTogetherServer(api_key=KEY) as fake:
-        yield fake
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def together(server: FakeTogetherServer, sleeps: Sleeps) -> Iterator[TogetherProvider]:
-    with TogetherProvider(KEY, base_url=server.base_url, timeout=5.0, sleep=sleeps) as provider:
-        yield provider
+from tests.integration.together.together_setup import KEY, MODEL, Sleeps, upload, write_dataset
 
 
 def poll_until_finished(together: TogetherProvider, job_id: str) -> list[Job]:
