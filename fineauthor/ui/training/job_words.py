@@ -25,7 +25,7 @@ from fineauthor.providers.base import (
     ProviderError,
 )
 
-# The steps FineAuthor records before a service has a job of its own (providers.training).
+# The steps FineAuthor records before a service has a job of its own (training.attempts).
 UPLOADING, UPLOADED, CREATING = "uploading", "uploaded", "creating"
 
 

@@ -1,14 +1,12 @@
-"""The Train dialog's step 1, Check: ``prepare`` in a worker, then either the Refused page (the
-problems to fix first) or the Estimate page, which shows what FineAuthor expects the training to
-cost and asks before anything leaves the computer."""
+"""The two pages the Train dialog's check leads to: Refused (the problems to fix first) and
+Estimate, which shows what FineAuthor expects the training to cost and asks before anything
+leaves the computer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Slot
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -19,61 +17,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fineauthor.core.dataset.estimate import estimate
+from fineauthor.core.catalog import ModelInfo, ProviderInfo
 from fineauthor.ui.training.price_words import day_text, money
 from fineauthor.ui.training.train_layout import button_row, heading_label, wrapped_label
 from fineauthor.ui.widgets.labels import muted
 
 
-class CheckPagesMixin:
-    """Checking the examples and the two pages it leads to, mixed into ``TrainDialog`` (which
-    provides the chosen service and model, ``_run`` and ``_show_page``)."""
+class RefusedPage(QWidget):
+    """The check found problems that would stop the training: ``show_report`` lists them.
+    ``backRequested`` for Back, ``closeRequested`` for Close."""
 
-    # Step 1: check --------------------------------------------------------------------------
+    backRequested = Signal()  # noqa: N815
+    closeRequested = Signal()  # noqa: N815
 
-    @Slot()
-    def check(self) -> None:
-        """Check the examples for the chosen model and freeze them (nothing is sent)."""
-        if self._key is None:
-            self.refresh_key()
-        if self._key is None:
-            self._show_problem_text(
-                self.tr("There is no key for %1 yet.").replace("%1", self.service.name),
-                self.tr(
-                    "Add your key in Settings → Accounts, then press Check again. Nothing was sent."
-                ),
-                self.tr("Open Settings → Accounts…"),
-                self._accounts_then_choose,
-            )
-            return
-        from fineauthor.training.prepare import prepare
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Training can't start yet"))
+        self.refused_summary = wrapped_label()
+        self.problems_list = QListWidget()
+        self.problems_list.setWordWrap(True)
+        self.problems_list.setAccessibleName(self.tr("Problems to fix first"))
+        nothing = muted(
+            wrapped_label(self.tr("Nothing was sent: your examples are still only here."))
+        )
+        back = QPushButton(self.tr("Back"))
+        back.clicked.connect(self.backRequested)
+        close = QPushButton(self.tr("Close"))
+        close.setDefault(True)
+        close.clicked.connect(self.closeRequested)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading_label(self.tr("Training can’t start yet")))
+        layout.addWidget(self.refused_summary)
+        layout.addWidget(self.problems_list, 1)
+        layout.addWidget(nothing)
+        layout.addLayout(button_row(back, close))
 
-        project, model, provider_id = self.document.project, self.model, self.service.id
-        self.options = self.training_options()
-        epochs = self.options.epochs
-
-        def work(_progress: Callable[[int], None], _cancelled: Callable[[], bool]) -> Any:
-            dataset = prepare(project, model, provider_id)
-            if epochs is not None:  # the estimate for the passes the writer chose
-                tokens = [fact.tokens for fact in dataset.report.facts]
-                report = replace(dataset.report, estimate=estimate(tokens, model, epochs=epochs))
-                dataset = replace(dataset, report=report)
-            return dataset
-
-        self.check_button.setEnabled(False)
-        self.check_button.setText(self.tr("Checking…"))
-        self._run(work, self._checked, retry=self.check)
-
-    def _checked(self, dataset: Any) -> None:
-        self.check_button.setEnabled(True)
-        self.check_button.setText(self.tr("Check My Examples"))
-        self.dataset = dataset
-        self._fill_estimate(dataset)
-        self._show_page(self.estimate_page, 1)
-
-    def _show_refused(self, report: Any) -> None:
-        self.check_button.setEnabled(True)
-        self.check_button.setText(self.tr("Check My Examples"))
+    def show_report(self, report: Any) -> None:
+        """The check ``report``'s errors (a core.dataset CheckReport), each on its line."""
         count = len(report.errors)
         self.refused_summary.setText(
             self.tr(
@@ -89,38 +69,18 @@ class CheckPagesMixin:
         self.problems_list.clear()
         for problem in report.errors:
             self.problems_list.addItem(problem.message)
-        self._show_page(self.refused_page, 1)
 
-    # Page: refused --------------------------------------------------------------------------
 
-    def _build_refused_page(self) -> QWidget:
-        page = QWidget()
-        page.setAccessibleName(self.tr("Training can't start yet"))
-        self.refused_summary = wrapped_label()
-        self.problems_list = QListWidget()
-        self.problems_list.setWordWrap(True)
-        self.problems_list.setAccessibleName(self.tr("Problems to fix first"))
-        nothing = muted(
-            wrapped_label(self.tr("Nothing was sent: your examples are still only here."))
-        )
-        back = QPushButton(self.tr("Back"))
-        back.clicked.connect(lambda: self._show_page(self.choose_page, 0))
-        close = QPushButton(self.tr("Close"))
-        close.setDefault(True)
-        close.clicked.connect(self.reject)
-        layout = QVBoxLayout(page)
-        layout.addWidget(heading_label(self.tr("Training can’t start yet")))
-        layout.addWidget(self.refused_summary)
-        layout.addWidget(self.problems_list, 1)
-        layout.addWidget(nothing)
-        layout.addLayout(button_row(back, close))
-        return page
+class EstimatePage(QWidget):
+    """What the training should cost, and the question before sending: ``show_estimate`` fills
+    it. ``confirmed`` when the writer presses Send and Train, ``backRequested`` for Back."""
 
-    # Page: estimate -------------------------------------------------------------------------
+    backRequested = Signal()  # noqa: N815
+    confirmed = Signal()
 
-    def _build_estimate_page(self) -> QWidget:
-        page = QWidget()
-        page.setAccessibleName(self.tr("Estimate and confirmation"))
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Estimate and confirmation"))
         self.estimate_grid = QGridLayout()
         self.estimate_grid.setColumnStretch(1, 1)
         self.estimate_grid.setHorizontalSpacing(16)
@@ -149,12 +109,12 @@ class CheckPagesMixin:
         self.confirm_label.setAccessibleName(self.tr("Confirmation"))
         self.nothing_label = wrapped_label()
         back = QPushButton(self.tr("Back"))
-        back.clicked.connect(lambda: self._show_page(self.choose_page, 0))
+        back.clicked.connect(self.backRequested)
         self.send_button = QPushButton(self.tr("Send and Train"))
         self.send_button.setAccessibleName(self.tr("Send the examples and start training"))
         self.send_button.setDefault(True)
-        self.send_button.clicked.connect(self.send)
-        layout = QVBoxLayout(page)
+        self.send_button.clicked.connect(self.confirmed)
+        layout = QVBoxLayout(self)
         layout.addWidget(heading_label(self.tr("Estimate")))
         layout.addWidget(frame)
         layout.addWidget(self.estimate_note)
@@ -164,16 +124,19 @@ class CheckPagesMixin:
         layout.addWidget(self.nothing_label)
         layout.addStretch(1)
         layout.addLayout(button_row(back, self.send_button))
-        return page
 
-    def _fill_estimate(self, dataset: Any) -> None:
+    def show_estimate(
+        self, dataset: Any, info: ProviderInfo, model: ModelInfo, chosen_epochs: int | None
+    ) -> None:
+        """The checked ``dataset`` (a training.prepare PreparedDataset) to train ``model`` on
+        ``info``'s service; ``chosen_epochs`` is None when the passes are left automatic."""
         locale = QLocale()
-        report, model, info = dataset.report, self.model, self.service
+        report = dataset.report
         values = self.estimate_values
         values["service"].setText(f"{info.name} · {model.name}")
         values["examples"].setText(locale.toString(dataset.examples))
         passes = locale.toString(report.estimate.epochs)
-        if self.options.epochs is None:
+        if chosen_epochs is None:
             passes = self.tr("%1 — chosen automatically, the way the service does").replace(
                 "%1", passes
             )

@@ -4,46 +4,31 @@ collapsed Advanced settings."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from functools import cache
 
-from PySide6.QtCore import QLocale, Qt, Slot
+from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from fineauthor.core.catalog import ModelInfo, ProviderInfo, load_catalog
+from fineauthor.core.catalog import Catalog, ModelInfo, ProviderInfo, load_catalog
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import TrainingOptions
 from fineauthor.ui.report.check_runner import chosen_model
+from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.accounts_shortcut import open_accounts_settings
 from fineauthor.ui.training.price_words import day_text, money
+from fineauthor.ui.training.train_advanced_settings import AdvancedSettings
 from fineauthor.ui.training.train_layout import button_row, wrapped_label
 from fineauthor.ui.widgets.labels import muted
-
-SUFFIX_MAX_LENGTH = 40  # the shortest limit among the services (Together AI)
-
-
-def model_suffix(style_name: str) -> str:
-    """A name tag for the trained model from the project's unique style name: ASCII letters,
-    digits and dashes, lower case ("Outline Mageddon" → "outline-mageddon")."""
-    ascii_text = unicodedata.normalize("NFKD", style_name).encode("ascii", "ignore").decode()
-    dashed = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
-    return dashed[:SUFFIX_MAX_LENGTH].rstrip("-")
 
 
 @cache
@@ -61,13 +46,22 @@ def supported_services() -> tuple[str, ...]:
     return tuple(found)
 
 
-class ChoosePageMixin:
-    """The Choose page of ``TrainDialog``, mixed into it: the widgets and slots live on the
-    dialog, which also provides ``document``, ``catalog`` and ``_show_page``."""
+class ChoosePage(QWidget):
+    """Where to train and on which model, for ``document``'s project. ``checkRequested`` when
+    the writer presses Check My Examples, ``cancelRequested`` for Cancel; ``service``,
+    ``model``, ``key`` and ``training_options()`` are the choice."""
 
-    def _build_choose_page(self) -> QWidget:
-        page = QWidget()
-        page.setAccessibleName(self.tr("Choose where to train"))
+    checkRequested = Signal()  # noqa: N815
+    cancelRequested = Signal()  # noqa: N815
+
+    def __init__(
+        self, document: ProjectDocument, catalog: Catalog, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.catalog = catalog
+        self._key: str | None = None
+        self.setAccessibleName(self.tr("Choose where to train"))
 
         self.service_box = QComboBox()
         self.service_box.setAccessibleName(self.tr("Training service"))
@@ -98,15 +92,15 @@ class ChoosePageMixin:
         self.advanced_button.setAutoRaise(True)
         self.advanced_button.setAccessibleName(self.tr("Show the advanced settings"))
         self.advanced_button.toggled.connect(self._toggle_advanced)
-        self.advanced_panel = self._build_advanced_panel()
+        self.advanced_panel = AdvancedSettings(document.settings.style_name)
         self.advanced_panel.setVisible(False)
 
         self.check_button = QPushButton(self.tr("Check My Examples"))
         self.check_button.setAccessibleName(self.tr("Check the examples and see the estimate"))
         self.check_button.setDefault(True)
-        self.check_button.clicked.connect(self.check)
+        self.check_button.clicked.connect(self.checkRequested)
         cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
+        cancel.clicked.connect(self.cancelRequested)
 
         form = _label_grid(
             (
@@ -118,13 +112,12 @@ class ChoosePageMixin:
                 (self.tr("Key:"), key_row),
             )
         )
-        layout = QVBoxLayout(page)
+        layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.advanced_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.advanced_panel)
         layout.addStretch(1)
         layout.addLayout(button_row(cancel, self.check_button))
-        return page
 
     def _build_key_row(self) -> QHBoxLayout:
         self.key_label = wrapped_label()
@@ -137,70 +130,9 @@ class ChoosePageMixin:
         key_row.addWidget(self.key_button, 0, Qt.AlignmentFlag.AlignTop)
         return key_row
 
-    def _build_advanced_panel(self) -> QWidget:
-        panel = QFrame()
-        panel.setFrameShape(QFrame.Shape.StyledPanel)
-        panel.setAccessibleName(self.tr("Advanced settings"))
-        automatic = self.tr("Automatic")
-
-        self.epochs_box = QSpinBox()
-        self.epochs_box.setRange(0, 50)
-        self.epochs_box.setSpecialValueText(automatic)
-        self.epochs_box.setAccessibleName(self.tr("Passes over your examples (epochs)"))
-        self.rate_box = QDoubleSpinBox()
-        self.rate_box.setRange(0.0, 10.0)
-        self.rate_box.setDecimals(2)
-        self.rate_box.setSingleStep(0.1)
-        self.rate_box.setSpecialValueText(automatic)
-        self.rate_box.setAccessibleName(self.tr("Learning-rate multiplier"))
-        self.batch_box = QSpinBox()
-        self.batch_box.setRange(0, 256)
-        self.batch_box.setSpecialValueText(automatic)
-        self.batch_box.setAccessibleName(self.tr("Batch size"))
-        self.suffix_edit = QLineEdit(model_suffix(self.document.settings.style_name))
-        self.suffix_edit.setMaxLength(SUFFIX_MAX_LENGTH)
-        self.suffix_edit.setPlaceholderText(self.tr("for example: outline-mageddon"))
-        self.suffix_edit.setAccessibleName(self.tr("Name tag for your model"))
-
-        form = QFormLayout(panel)
-        rows = (
-            (
-                self.tr("Passes (epochs):"),
-                self.epochs_box,
-                self.tr(
-                    "How many times the model reads all your examples. More passes copy them "
-                    "more closely; too many and it parrots them."
-                ),
-            ),
-            (
-                self.tr("Learning-rate multiplier:"),
-                self.rate_box,
-                self.tr(
-                    "How big a change each step makes. Lower is gentler; higher learns faster "
-                    "but can overshoot."
-                ),
-            ),
-            (
-                self.tr("Batch size:"),
-                self.batch_box,
-                self.tr(
-                    "How many examples it reads before each change. Larger batches make "
-                    "steadier, slower progress."
-                ),
-            ),
-            (
-                self.tr("Name tag:"),
-                self.suffix_edit,
-                self.tr("Added to your model's name so you can tell it apart later."),
-            ),
-        )
-        for label, field, explanation in rows:
-            field.setToolTip(explanation)
-            form.addRow(label, field)
-            form.addRow("", muted(wrapped_label(explanation)))
-        return panel
-
-    def _fill_services(self) -> None:
+    def fill_services(self) -> None:
+        """List the services FineAuthor can train with and choose the project's (or else the
+        first open to new accounts)."""
         supported = supported_services()
         self.service_box.blockSignals(True)
         for info in self.catalog.providers:
@@ -235,12 +167,28 @@ class ChoosePageMixin:
     def model(self) -> ModelInfo:
         return self.catalog.model(str(self.model_box.currentData()))
 
+    @property
+    def key(self) -> str | None:
+        """The chosen service's key, as last looked up (None when there is none)."""
+        return self._key
+
     def select_service(self, provider_id: str) -> bool:
         """Choose ``provider_id`` in the list (False when FineAuthor cannot train there)."""
         index = self.service_box.findData(provider_id)
         if index >= 0:
             self.service_box.setCurrentIndex(index)
         return index >= 0
+
+    def can_switch_to(self, provider_id: str) -> bool:
+        """Whether ``provider_id`` is offered here and is not the service already chosen."""
+        return self.service_box.findData(provider_id) >= 0 and self.service.id != provider_id
+
+    def set_checking(self, checking: bool) -> None:
+        """Check My Examples, or "Checking…" (and not pressable) while the check runs."""
+        self.check_button.setEnabled(not checking)
+        self.check_button.setText(
+            self.tr("Checking…") if checking else self.tr("Check My Examples")
+        )
 
     @Slot()
     def _service_changed(self) -> None:
@@ -349,7 +297,9 @@ class ChoosePageMixin:
 
     @Slot()
     def open_accounts(self) -> None:
-        open_accounts_settings(self, self.refresh_key)
+        """Open Settings on the Accounts page, over the window this page is in; the key is
+        looked for again when it closes."""
+        open_accounts_settings(self.window(), self.refresh_key)
 
     @Slot(bool)
     def _toggle_advanced(self, shown: bool) -> None:
@@ -365,13 +315,7 @@ class ChoosePageMixin:
 
     def training_options(self) -> TrainingOptions:
         """What the Advanced settings say; "Automatic" leaves the service's choice."""
-        suffix = model_suffix(self.suffix_edit.text())
-        return TrainingOptions(
-            epochs=self.epochs_box.value() or None,
-            learning_rate_multiplier=self.rate_box.value() or None,
-            batch_size=self.batch_box.value() or None,
-            suffix=suffix or None,
-        )
+        return self.advanced_panel.training_options()
 
 
 def _label_grid(rows: tuple[tuple[str, QWidget | QHBoxLayout], ...]) -> QGridLayout:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSplitter,
     QVBoxLayout,
+    QWidget,
 )
 
 from fineauthor.providers.base import Checkpoint, JobEvent
@@ -24,12 +25,17 @@ from fineauthor.ui.training.loss_chart import LossChart
 from fineauthor.ui.widgets.labels import muted
 
 
-class WatchEventsMixin:
-    """The chart, events and checkpoints panels, mixed into ``WatchView`` (which keeps
-    ``last_event``, ``total_steps``, ``_events``, ``_event_ids`` and ``_checkpoints``)."""
+class WatchEventsPanel(QSplitter):
+    """The loss chart (``chart``), the events shown (each once: ``add_event``,
+    ``add_event_row``, ``event_rows``) and the checkpoints (``show_checkpoints``,
+    ``checkpoints``)."""
 
-    def _build_body(self) -> QSplitter:
-        """The loss chart above, what happened and the checkpoints below."""
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self._events: list[tuple[str, str, str, str]] = []  # id, text, level, ISO time
+        self._event_ids: set[str] = set()
+        self._checkpoints: list[Checkpoint] = []
+
         self.chart = LossChart()
         loss_note = muted(
             QLabel(
@@ -69,25 +75,19 @@ class WatchEventsMixin:
         lists.setStretchFactor(0, 3)
         lists.setStretchFactor(1, 2)
         lists.setChildrenCollapsible(False)
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(chart_box)
-        body.addWidget(lists)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
-        body.setChildrenCollapsible(False)
-        return body
+        self.addWidget(chart_box)
+        self.addWidget(lists)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setChildrenCollapsible(False)
 
-    def _add_event(self, event: JobEvent) -> None:
-        self.last_event = event.id
-        if event.kind == "metrics":
-            total = event.data.get("total_steps")
-            if isinstance(total, int) and total > 0:
-                self.total_steps = total
-            return  # the chart shows these
+    def add_event(self, event: JobEvent) -> None:
+        """One event from the service, in plain words (unless it is already shown)."""
         when = event.created_at.isoformat() if event.created_at else ""
-        self._add_event_row(event.id, event_text(event), event.level, when)
+        self.add_event_row(event.id, event_text(event), event.level, when)
 
-    def _add_event_row(self, event_id: str, text: str, level: str, when: str) -> None:
+    def add_event_row(self, event_id: str, text: str, level: str, when: str) -> None:
+        """An event as kept in the project: its id, words, level and ISO time."""
         if event_id in self._event_ids:
             return
         self._event_ids.add(event_id)
@@ -107,11 +107,16 @@ class WatchEventsMixin:
         # is deleted first (the project closed just as news arrived).
         QTimer.singleShot(0, self.events_list, self.events_list.scrollToBottom)
 
+    def event_rows(self) -> list[tuple[str, str, str, str]]:
+        """The events shown, oldest first, as kept in the project: id, text, level, ISO time."""
+        return list(self._events)
+
     def events_shown(self) -> list[str]:
         """The events list's texts, oldest first (tests read this)."""
         return [text for _id, text, _level, _when in self._events]
 
-    def _show_checkpoints(self, checkpoints: list[Checkpoint]) -> None:
+    def show_checkpoints(self, checkpoints: list[Checkpoint]) -> None:
+        """The service's checkpoints so far, in place of those shown."""
         self._checkpoints = list(checkpoints)
         self.checkpoints_list.clear()
         for checkpoint in checkpoints:
@@ -129,3 +134,7 @@ class WatchEventsMixin:
         # After the layout; with the list as context, so the timer is dropped if the window
         # is deleted first (the project closed just as news arrived).
         QTimer.singleShot(0, self.checkpoints_list, self.checkpoints_list.scrollToBottom)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """The checkpoints shown."""
+        return list(self._checkpoints)

@@ -7,8 +7,10 @@ the project's job history (the status, the model name, and in the row's ``detail
 the last event seen, the events shown and the loss by step), so a reopened project shows the
 same picture at once and its watcher carries on from there: no event or step is shown twice.
 
-The status and result panels are in watch_status; the chart, events and checkpoints are in
-watch_events.
+Its panels are widgets of their own: the status (watch_status), the model's name (watch_result),
+the chart, events and checkpoints (watch_events); the notification is in watch_notice and what
+the project keeps in watch_record; the question before stopping in watch_stop. This module
+holds the watching and the buttons.
 """
 
 from __future__ import annotations
@@ -19,21 +21,32 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.providers.base import Checkpoint, Job, MetricPoint, Provider, ProviderError
+from fineauthor.providers.base import (
+    FAILED,
+    FINISHED_STATES,
+    Checkpoint,
+    Job,
+    JobEvent,
+    MetricPoint,
+    Provider,
+    ProviderError,
+)
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.shell.workers import Task, run_in_background
 from fineauthor.ui.training.accounts_shortcut import open_accounts_settings
-from fineauthor.ui.training.job_words import next_step, time_text
-from fineauthor.ui.training.watch_events import WatchEventsMixin
-from fineauthor.ui.training.watch_status import WatchStatusMixin
-
-MAX_KEPT_EVENTS = 500  # events kept in the project for a reopened view (the newest)
+from fineauthor.ui.training.job_words import finish_text, next_step, time_text
+from fineauthor.ui.training.watch_events import WatchEventsPanel
+from fineauthor.ui.training.watch_notice import ended_notice, show_notice
+from fineauthor.ui.training.watch_record import MAX_KEPT_EVENTS, job_row, record_watch
+from fineauthor.ui.training.watch_result import ModelResultBox
+from fineauthor.ui.training.watch_status import WatchStatusPanel
+from fineauthor.ui.training.watch_stop import stop_question
 
 
 class _Relay(QObject):
@@ -44,7 +57,7 @@ class _Relay(QObject):
     waiting = Signal(str)
 
 
-class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
+class WatchView(QWidget):
     """One job, followed until it ends. ``tryRequested`` carries the trained model's id."""
 
     tryRequested = Signal(str)  # noqa: N815
@@ -75,16 +88,13 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
         self.service_name = _service_name(provider_id)
         self.total_steps: int | None = None
         self.last_event: str | None = None
-        self._events: list[tuple[str, str, str, str]] = []  # id, text, level, ISO time
-        self._event_ids: set[str] = set()
-        self._checkpoints: list[Checkpoint] = []
         self._task: Task | None = None
         self._relay: _Relay | None = None
         self._ended = False
         self._closed = False
         self.notice = ""  # the last desktop notification's text
 
-        row = self._row()
+        row = job_row(document.project, provider_id, job_id)
         self._recorded_status = row["status"] if row else None
         self.setWindowTitle(
             self.tr("Training with %1 — FineAuthor").replace("%1", self.service_name)
@@ -113,23 +123,23 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
             heading += " · " + self.tr("sent %1").replace("%1", when)
         self.heading.setText(heading)
 
-        self._build_status()
-
-        body = self._build_body()
-        self.result_box = self._build_result_box()
+        self.status_panel = WatchStatusPanel()
+        self.events_panel = WatchEventsPanel()
+        self.result_box = ModelResultBox()
+        self.result_box.tryRequested.connect(self.tryRequested)
         buttons = self._build_buttons()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.explanation_label)
-        layout.addWidget(self.step_bar)
-        layout.addWidget(self.wait_label)
+        layout.addWidget(self.status_panel)
         layout.addWidget(self.result_box)
-        layout.addWidget(body, 1)
+        layout.addWidget(self.events_panel, 1)
         layout.addLayout(buttons)
 
     def _build_buttons(self) -> QHBoxLayout:
+        """The estimated finish, and the buttons to mend the key, look again or stop."""
+        self.finish_label = QLabel()
+        self.finish_label.setAccessibleName(self.tr("Estimated finish"))
         self.stop_button = QPushButton(self.tr("Stop Training…"))
         self.stop_button.setAccessibleName(self.tr("Stop this training"))
         self.stop_button.clicked.connect(self.request_stop)
@@ -149,13 +159,6 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
 
     # The project's record -------------------------------------------------------------------
 
-    def _row(self) -> dict[str, Any] | None:
-        with contextlib.suppress(FineAuthorError):
-            for row in reversed(self.document.project.jobs()):
-                if row["provider"] == self.provider_id and row["job_id"] == self.job_id:
-                    return row
-        return None
-
     def _restore(self, row: dict[str, Any] | None) -> None:
         """Show what was seen last time, from the project alone (no network needed)."""
         if row is None:
@@ -169,40 +172,31 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
             with contextlib.suppress(TypeError, ValueError):
                 step, train, valid = item
                 points.append(MetricPoint(int(step), train, valid))
-        self.chart.add_points(points)
+        self.events_panel.chart.add_points(points)
         for item in watch.get("events") or []:
             with contextlib.suppress(TypeError, ValueError):
                 event_id, text, level, when = item
-                self._add_event_row(str(event_id), str(text), str(level), str(when))
+                self.events_panel.add_event_row(str(event_id), str(text), str(level), str(when))
         if row["fine_tuned_model"]:
-            self._show_model(row["fine_tuned_model"])
+            self.result_box.show_model(row["fine_tuned_model"])
         self._show_state(row["status"] or "", None)
 
     def _record(self) -> None:
         """Write the status, the model name and what was seen into the job history."""
         if self.job is None:
             return
-        from fineauthor.training.attempts import record_progress
-
-        project = self.document.project
+        seen = self.events_panel
+        watch = {
+            "last_event": self.last_event,
+            "total_steps": self.total_steps,
+            "loss": [[p.step, p.train_loss, p.valid_loss] for p in seen.chart.points()],
+            "events": [list(e) for e in seen.event_rows()[-MAX_KEPT_EVENTS:]],
+            "checkpoints": [[c.step, c.model] for c in seen.checkpoints()],
+        }
         try:
-            record_progress(project, self.job)
-            row = self._row()
-            if row is None:
-                return
-            detail = dict(row["detail"])
-            detail["watch"] = {
-                "last_event": self.last_event,
-                "total_steps": self.total_steps,
-                "loss": [[p.step, p.train_loss, p.valid_loss] for p in self.chart.points()],
-                "events": [list(e) for e in self._events[-MAX_KEPT_EVENTS:]],
-                "checkpoints": [[c.step, c.model] for c in self._checkpoints],
-            }
-            if self.job.error_message:
-                detail["error"] = self.job.error_message
-            project.update_job(row["id"], detail=detail)
+            record_watch(self.document.project, self.provider_id, self.job_id, self.job, watch)
         except FineAuthorError as problem:  # the project's own message (disk full, …)
-            self._show_wait(str(problem))
+            self.status_panel.show_wait(str(problem))
 
     # Watching -------------------------------------------------------------------------------
 
@@ -223,12 +217,12 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
             self.provider,
             self.job_id,
             last_event=self.last_event,
-            seen_steps={p.step for p in self.chart.points()},
+            seen_steps={p.step for p in self.events_panel.chart.points()},
         )
         provider, job_id, sleep = self.provider, self.job_id, type(self).sleep
         relay = _Relay()
         relay.update.connect(self._apply)
-        relay.waiting.connect(self._show_wait)
+        relay.waiting.connect(self.status_panel.show_wait)
         self._relay = relay
 
         def work(_progress: Callable[[int], None], cancelled: Callable[[], bool]) -> Any:
@@ -277,23 +271,23 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
         if self._closed:
             return
         update, checkpoints = news
-        self.wait_label.setVisible(False)
+        self.status_panel.hide_wait()
         news_worth_keeping = bool(
             update.events
             or update.metrics
             or update.status_changed
-            or (checkpoints is not None and checkpoints != self._checkpoints)
+            or (checkpoints is not None and checkpoints != self.events_panel.checkpoints())
             or self.job is None
             or update.job != self.job
         )
         self.job = update.job
         for event in update.events:
             self._add_event(event)
-        self.chart.add_points(update.metrics)
+        self.events_panel.chart.add_points(update.metrics)
         if checkpoints is not None:
-            self._show_checkpoints(checkpoints)
+            self.events_panel.show_checkpoints(checkpoints)
         if update.job.fine_tuned_model:
-            self._show_model(update.job.fine_tuned_model)
+            self.result_box.show_model(update.job.fine_tuned_model)
         self._show_state(update.job.state, update.job)
         if news_worth_keeping:  # a poll that found nothing new writes nothing
             self._record()
@@ -315,6 +309,49 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
                 message += " " + step
             self._show_problem(message, key=result.kind == ProviderError.AUTH)
 
+    # Showing --------------------------------------------------------------------------------
+
+    def _add_event(self, event: JobEvent) -> None:
+        self.last_event = event.id
+        if event.kind == "metrics":
+            total = event.data.get("total_steps")
+            if isinstance(total, int) and total > 0:
+                self.total_steps = total
+            return  # the chart shows these
+        self.events_panel.add_event(event)
+
+    def _show_state(self, state: str, job: Job | None) -> None:
+        points = self.events_panel.chart.points()
+        step = points[-1].step if points else None
+        error = job.error_message if job is not None else None
+        if job is None and state == FAILED:
+            row = job_row(self.document.project, self.provider_id, self.job_id)
+            error = row["detail"].get("error") if row else None
+        self.status_panel.show_state(state, step=step, total_steps=self.total_steps, error=error)
+        finished = state in FINISHED_STATES
+        self.stop_button.setVisible(not finished and bool(state))
+        finish = finish_text(job.estimated_finish) if job is not None and not finished else ""
+        self.finish_label.setText(
+            self.tr("Estimated finish: %1").replace("%1", finish) if finish else ""
+        )
+
+    def _show_problem(self, message: str, *, key: bool = False) -> None:
+        self.status_panel.show_wait(message)
+        self.key_button.setVisible(key)
+        self.retry_button.setVisible(True)
+
+    def _job_ended(self, job: Job) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.stop_button.setVisible(False)
+        if self._recorded_status not in FINISHED_STATES:
+            title, text = ended_notice(job, self.service_name)
+            self.notice = text
+            show_notice(self, title, text)
+            self.noticeShown.emit(text)
+        self.jobEnded.emit(job)
+
     # Actions --------------------------------------------------------------------------------
 
     @Slot()
@@ -329,26 +366,8 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
     @Slot()
     def request_stop(self) -> None:
         """Ask before stopping: a stopped training cannot be carried on."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Stop training?"),
-            self.tr("Stop this training now?"),
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        box.setInformativeText(
-            self.tr(
-                "It cannot be carried on later, and no model is made. %1 may still charge for "
-                "the training done so far. Your examples stay safe in your project."
-            ).replace("%1", self.service_name)
-        )
-        stop = box.addButton(self.tr("Stop Training"), QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton(self.tr("Keep Training"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self.stop() if button is stop else None)
-        self.stop_confirmation = box
-        box.open()
+        self.stop_confirmation = stop_question(self, self.service_name, self.stop)
+        self.stop_confirmation.open()
 
     @Slot()
     def stop(self) -> None:
@@ -374,7 +393,7 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
         self.stop_button.setEnabled(True)
         self.stop_button.setText(self.tr("Stop Training…"))
         if isinstance(result, ProviderError):
-            self._show_wait(str(result))
+            self.status_panel.show_wait(str(result))
         elif isinstance(result, Job):
             self.job = result
             self._show_state(result.state, result)
@@ -393,7 +412,7 @@ class WatchView(WatchStatusMixin, WatchEventsMixin, QWidget):
         if self._relay is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 self._relay.update.disconnect(self._apply)
-                self._relay.waiting.disconnect(self._show_wait)
+                self._relay.waiting.disconnect(self.status_panel.show_wait)
             self._relay = None
         if self._task is not None:
             self._task.cancel()

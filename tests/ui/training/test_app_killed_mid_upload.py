@@ -86,19 +86,20 @@ uploading = []
 def page_changed(_index):
     page = dialog.pages.currentWidget()
     if page is dialog.estimate_page:
-        say("estimate: " + dialog.confirm_label.text())
-        QTimer.singleShot(0, dialog.send_button.click)  # the writer says yes
+        say("estimate: " + dialog.estimate_page.confirm_label.text())
+        QTimer.singleShot(0, dialog.estimate_page.send_button.click)  # the writer says yes
     elif page is dialog.sending_page:
         say("sending page shown")
     elif page in (dialog.problem_page, dialog.refused_page):
-        say("stopped: " + dialog.problem_title.text() + " " + dialog.problem_message.text())
+        problem = dialog.problem_page
+        say("stopped: " + problem.problem_title.text() + " " + problem.problem_message.text())
         app.exit(2)
 
 
 def progressed(sent):
     if sent > 0 and not uploading:
         uploading.append(sent)
-        say(f"upload started: {sent} of {dialog.upload_bar.maximum()} bytes")
+        say(f"upload started: {sent} of {dialog.sending_page.upload_bar.maximum()} bytes")
 
 
 def job_started(job):
@@ -112,9 +113,9 @@ def watchdog():
 
 
 dialog.pages.currentChanged.connect(page_changed)
-dialog.upload_bar.valueChanged.connect(progressed)
+dialog.sending_page.upload_bar.valueChanged.connect(progressed)
 dialog.jobStarted.connect(job_started)
-QTimer.singleShot(0, dialog.check_button.click)  # Check My Examples
+QTimer.singleShot(0, dialog.choose_page.check_button.click)  # Check My Examples
 QTimer.singleShot(watchdog_ms, watchdog)
 say("app started")
 sys.exit(app.exec())
@@ -264,24 +265,30 @@ def test_app_killed_mid_upload_then_restarted_trains_one_job(qtbot, server, proj
         window.train_action.trigger()
         dialog = window.training.train_dialog
         assert dialog is not None and dialog.isVisible()
-        assert (dialog.service.id, dialog.model.id) == ("openai", MODEL)
+        assert (dialog.choose_page.service.id, dialog.choose_page.model.id) == ("openai", MODEL)
         stopped = (dialog.problem_page, dialog.refused_page)
 
-        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.choose_page.check_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
             lambda: dialog.pages.currentWidget() in (dialog.estimate_page, *stopped),
             timeout=STEP_MS,
         )
-        assert dialog.pages.currentWidget() is dialog.estimate_page, dialog.problem_message.text()
+        assert dialog.pages.currentWidget() is dialog.estimate_page, (
+            dialog.problem_page.problem_message.text()
+        )
 
         jobs: list[Any] = []
         window.training.jobStarted.connect(jobs.append)
-        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
         # Once the job has started the dialog closes (and is deleted): look at it only before.
         qtbot.waitUntil(
             lambda: bool(jobs) or dialog.pages.currentWidget() in stopped, timeout=STEP_MS
         )
-        assert jobs, dialog.problem_title.text() + " " + dialog.problem_message.text()
+        assert jobs, (
+            dialog.problem_page.problem_title.text()
+            + " "
+            + dialog.problem_page.problem_message.text()
+        )
         (job,) = jobs
 
         # Exactly one job, ever, on the complete examples.
@@ -300,9 +307,9 @@ def test_app_killed_mid_upload_then_restarted_trains_one_job(qtbot, server, proj
         view = window.training.views[("openai", job.id)]
         assert view.isVisible()
         qtbot.waitUntil(lambda: view.finished, timeout=STEP_MS)
-        assert view.status_label.text() == "Done"
+        assert view.status_panel.status_label.text() == "Done"
         model_id = server.jobs[job.id].data["fine_tuned_model"]
-        assert model_id and view.model_edit.text() == model_id
+        assert model_id and view.result_box.model_edit.text() == model_id
 
         # One attempt in the history: the interrupted one, carried on, with that job.
         (row,) = window.project.jobs()

@@ -91,20 +91,22 @@ def open_train_dialog(qtbot, window, path: Path):
     window.train_action.trigger()  # Train ▸ Train a Model… (Ctrl+T)
     dialog = window.training.train_dialog
     assert dialog is not None and dialog.isVisible()
-    assert dialog.service.id == "openai"  # the project's choice
-    assert dialog.model.id == MODEL
+    assert dialog.choose_page.service.id == "openai"  # the project's choice
+    assert dialog.choose_page.model.id == MODEL
     return dialog
 
 
 def check(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.choose_page.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy(), timeout=TIMEOUT)
 
 
 def texts_of(widget) -> str:
     """Everything a writer can read in ``widget``: its labels, buttons and list items."""
     parts = [label.text() for label in widget.findChildren(QLabel)]
-    parts += [button.text() for button in widget.findChildren(type(widget.check_button))]
+    parts += [
+        button.text() for button in widget.findChildren(type(widget.choose_page.check_button))
+    ]
     return "\n".join(parts)
 
 
@@ -115,18 +117,23 @@ def test_train_from_the_editor_and_watch_it_to_the_end(qtbot, window, server, pr
     dialog = open_train_dialog(qtbot, window, project_path)
     check(qtbot, dialog)
     assert dialog.pages.currentWidget() is dialog.estimate_page
-    assert dialog.confirm_label.text() == "Send your 12 examples to OpenAI and start training?"
-    assert "estimate" in dialog.estimate_values["cost"].text()
+    assert (
+        dialog.estimate_page.confirm_label.text()
+        == "Send your 12 examples to OpenAI and start training?"
+    )
+    assert "estimate" in dialog.estimate_page.estimate_values["cost"].text()
     assert server.requests == []  # nothing has left the machine before the confirmation
 
     progress: list[tuple[int, int]] = []
     dialog.jobStarted.connect(
-        lambda _job: progress.append((dialog.upload_bar.value(), dialog.upload_bar.maximum()))
+        lambda _job: progress.append(
+            (dialog.sending_page.upload_bar.value(), dialog.sending_page.upload_bar.maximum())
+        )
     )
     reports = dialog.upload_reports
     size = len(dialog.dataset.jsonl)
     with qtbot.waitSignal(dialog.jobStarted, timeout=TIMEOUT) as started:
-        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
     job = started.args[0]
     assert progress == [(size, size)]  # the bar reached 100%
     assert reports[-1] == size and reports == sorted(reports)
@@ -137,31 +144,34 @@ def test_train_from_the_editor_and_watch_it_to_the_end(qtbot, window, server, pr
     assert view.isVisible()
     qtbot.waitUntil(lambda: view.finished, timeout=TIMEOUT)
     fake_job = server.jobs[job.id]
-    assert view.status_label.text() == "Done"
+    assert view.status_panel.status_label.text() == "Done"
 
     # The loss chart: one point per step, none twice, the values the service reported.
-    points = view.chart.points()
+    points = view.events_panel.chart.points()
     assert [p.step for p in points] == list(range(1, server.total_steps + 1))
     assert [p.train_loss for p in points] == [row["train_loss"] for row in fake_job.rows]
-    assert "Lower means the model's answers are closer" in view.chart.accessibleDescription()
+    assert (
+        "Lower means the model's answers are closer"
+        in view.events_panel.chart.accessibleDescription()
+    )
 
     # Events: oldest first, each once, in plain words.
     ids = [
-        view.events_list.item(i).data(Qt.ItemDataRole.UserRole)
-        for i in range(view.events_list.count())
+        view.events_panel.events_list.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(view.events_panel.events_list.count())
     ]
-    assert len(ids) == len(set(ids)) == len(view.events_shown())
-    assert view.events_shown().count("Training began") == 1
-    assert view.events_shown()[-1] == "Training finished"
-    assert view.checkpoints_list.count() >= 1
+    assert len(ids) == len(set(ids)) == len(view.events_panel.events_shown())
+    assert view.events_panel.events_shown().count("Training began") == 1
+    assert view.events_panel.events_shown()[-1] == "Training finished"
+    assert view.events_panel.checkpoints_list.count() >= 1
 
     # The trained model's name, copied with one click.
     model_id = fake_job.data["fine_tuned_model"]
-    assert view.result_box.isVisible() and view.model_edit.text() == model_id
-    qtbot.mouseClick(view.copy_button, Qt.MouseButton.LeftButton)
+    assert view.result_box.isVisible() and view.result_box.model_edit.text() == model_id
+    qtbot.mouseClick(view.result_box.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == model_id
     with qtbot.waitSignal(view.tryRequested) as tried:
-        qtbot.mouseClick(view.try_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.result_box.try_button, Qt.MouseButton.LeftButton)
     assert tried.args == [model_id]
     assert model_id in view.notice  # the desktop notification (or status bar) said so
 
@@ -197,7 +207,10 @@ def test_problems_stop_training_before_anything_is_sent(qtbot, window, server, t
     dialog = open_train_dialog(qtbot, window, path)
     check(qtbot, dialog)
     assert dialog.pages.currentWidget() is dialog.refused_page
-    problems = [dialog.problems_list.item(i).text() for i in range(dialog.problems_list.count())]
+    problems = [
+        dialog.refused_page.problems_list.item(i).text()
+        for i in range(dialog.refused_page.problems_list.count())
+    ]
     assert problems and any("10" in problem for problem in problems)  # too few examples
     assert "Nothing was sent" in texts_of(dialog)
     assert server.requests == []  # no upload, no call at all
@@ -212,16 +225,16 @@ def test_cancel_during_the_upload_leaves_no_job(qtbot, window, server, project_p
     server.hold_part = 1
     dialog = open_train_dialog(qtbot, window, project_path)
     check(qtbot, dialog)
-    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentWidget() is dialog.sending_page
     qtbot.waitUntil(server.holding.is_set, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: bool(dialog.upload_reports) and dialog.upload_reports[-1] > 0)
-    assert dialog.upload_bar.value() < dialog.upload_bar.maximum()
-    qtbot.mouseClick(dialog.cancel_upload_button, Qt.MouseButton.LeftButton)
+    assert dialog.sending_page.upload_bar.value() < dialog.sending_page.upload_bar.maximum()
+    qtbot.mouseClick(dialog.sending_page.cancel_upload_button, Qt.MouseButton.LeftButton)
     server.release.set()
     qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.problem_page, timeout=TIMEOUT)
-    assert dialog.problem_title.text() == "Sending stopped."
-    assert "no job was started" in dialog.problem_message.text()
+    assert dialog.problem_page.problem_title.text() == "Sending stopped."
+    assert "no job was started" in dialog.problem_page.problem_message.text()
     assert server.count("POST", "/v1/fine_tuning/jobs") == 0
     assert server.count("POST", "/v1/uploads/{upload_id}/complete") == 0
     assert server.files == {}
@@ -236,14 +249,14 @@ def test_a_wrong_key_is_said_plainly_without_the_key(
     monkeypatch.setenv("OPENAI_API_KEY", WRONG_KEY)
     dialog = open_train_dialog(qtbot, window, project_path)
     check(qtbot, dialog)
-    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.problem_page, timeout=TIMEOUT)
-    assert dialog.problem_title.text() == "OpenAI did not accept your key."
-    assert "Settings → Accounts" in dialog.problem_next.text()
-    assert dialog.problem_action.text() == "Open Settings → Accounts…"
+    assert dialog.problem_page.problem_title.text() == "OpenAI did not accept your key."
+    assert "Settings → Accounts" in dialog.problem_page.problem_next.text()
+    assert dialog.problem_page.problem_action.text() == "Open Settings → Accounts…"
     shown = texts_of(dialog)
     assert WRONG_KEY not in shown and WRONG_KEY[3:] not in shown
-    assert "401" not in dialog.problem_message.text()
+    assert "401" not in dialog.problem_page.problem_message.text()
     assert server.files == {} and server.job_requests == []
 
 
@@ -265,9 +278,9 @@ def test_reopening_the_project_carries_on_watching(
     assert "Still watching 1 training" in window.statusBar().currentMessage()
     view = window.training.views[("openai", job.id)]
     assert not view.isVisible()  # quietly, in the background
-    qtbot.waitUntil(lambda: len(view.chart.points()) == 4, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(view.events_panel.chart.points()) == 4, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: len(window.project.jobs()[0]["detail"]["watch"]["loss"]) == 4)
-    seen_before = view.events_shown()
+    seen_before = view.events_panel.events_shown()
     window.close_project()
     nap.set()
 
@@ -276,12 +289,14 @@ def test_reopening_the_project_carries_on_watching(
     assert window.open_project(project_path)
     view = window.training.views[("openai", job.id)]
     qtbot.waitUntil(lambda: view.finished, timeout=TIMEOUT)
-    assert [p.step for p in view.chart.points()] == list(range(1, server.total_steps + 1))
-    events = view.events_shown()
+    assert [p.step for p in view.events_panel.chart.points()] == list(
+        range(1, server.total_steps + 1)
+    )
+    events = view.events_panel.events_shown()
     assert events[: len(seen_before)] == seen_before
     ids = [
-        view.events_list.item(i).data(Qt.ItemDataRole.UserRole)
-        for i in range(view.events_list.count())
+        view.events_panel.events_list.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(view.events_panel.events_list.count())
     ]
     assert len(ids) == len(set(ids))
     assert events.count("Training began") == 1
@@ -301,36 +316,44 @@ def test_openai_refusing_a_new_account_leads_to_together_and_its_own_price(
         monkeypatch.setenv("TOGETHER_API_KEY", TOGETHER_KEY)
         dialog = open_train_dialog(qtbot, window, project_path)
         assert "most new accounts can no longer start fine-tunes there" in (
-            dialog.availability_label.text()
+            dialog.choose_page.availability_label.text()
         )
         check(qtbot, dialog)
-        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
             lambda: dialog.pages.currentWidget() is dialog.problem_page, timeout=TIMEOUT
         )
-        assert dialog.problem_title.text() == "OpenAI will not train a model for this account."
-        assert "Together AI" in dialog.problem_next.text()
+        assert (
+            dialog.problem_page.problem_title.text()
+            == "OpenAI will not train a model for this account."
+        )
+        assert "Together AI" in dialog.problem_page.problem_next.text()
         assert window.project.jobs()[0]["job_id"] is None  # nothing was started
 
-        qtbot.mouseClick(dialog.problem_action, Qt.MouseButton.LeftButton)  # use Together
+        qtbot.mouseClick(
+            dialog.problem_page.problem_action, Qt.MouseButton.LeftButton
+        )  # use Together
         assert dialog.pages.currentWidget() is dialog.choose_page
-        assert dialog.service.id == "together"
-        assert "open to new accounts" in dialog.availability_label.text()
+        assert dialog.choose_page.service.id == "together"
+        assert "open to new accounts" in dialog.choose_page.availability_label.text()
         check(qtbot, dialog)
-        assert dialog.estimate_values["cost"].text() == "price not known"
-        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        assert dialog.estimate_page.estimate_values["cost"].text() == "price not known"
+        qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.price_page, timeout=TIMEOUT)
-        assert dialog.price_label.text() == "Together AI quotes less than $0.01 for this training."
+        assert (
+            dialog.price_page.price_label.text()
+            == "Together AI quotes less than $0.01 for this training."
+        )
         assert together.create_bodies == []  # nothing starts before this second yes
 
         with qtbot.waitSignal(dialog.jobStarted, timeout=TIMEOUT) as started:
-            qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(dialog.price_page.start_button, Qt.MouseButton.LeftButton)
         job = started.args[0]
         assert len(together.create_bodies) == 1
         view = window.training.views[("together", job.id)]
         qtbot.waitUntil(lambda: view.finished, timeout=TIMEOUT)
-        assert view.status_label.text() == "Done"
-        assert view.model_edit.text() == together.jobs[job.id].output_name
+        assert view.status_panel.status_label.text() == "Done"
+        assert view.result_box.model_edit.text() == together.jobs[job.id].output_name
         window.jobs_action.trigger()
         cost = window.training.jobs_view.model.index(0, COL_COST).data()
         assert cost == "less than $0.01 (Together AI’s quote)"
@@ -362,7 +385,7 @@ def test_stop_training_asks_first_then_cancels_the_job(
     assert box.defaultButton() is keep  # the safe choice is the default
     stop.click()
     qtbot.waitUntil(lambda: server.jobs[job.id].data["status"] == "cancelled", timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: view.status_label.text() == "Stopped", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.status_panel.status_label.text() == "Stopped", timeout=TIMEOUT)
     nap.set()
     qtbot.waitUntil(lambda: view.finished, timeout=TIMEOUT)
     assert not view.stop_button.isVisible()
@@ -462,7 +485,7 @@ def test_screenshots(qtbot, window, server, tmp_path, monkeypatch, screenshot_fo
     nap = threading.Event()
     monkeypatch.setattr(WatchView, "sleep", staticmethod(lambda _seconds: nap.wait(10)))
     with qtbot.waitSignal(dialog.jobStarted, timeout=TIMEOUT) as started:
-        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
     job = started.args[0]
     window.training.views[("openai", job.id)].shutdown()  # a fresh one, opened mid-training
     window.training.views.clear()
@@ -472,7 +495,7 @@ def test_screenshots(qtbot, window, server, tmp_path, monkeypatch, screenshot_fo
     server.jobs[job.id].data["estimated_finish"] = int(time.time()) + 25 * 60
     view = window.training.watch(job.provider, job.id)
     view.resize(1280, 800)
-    qtbot.waitUntil(lambda: view.checkpoints_list.count() > 0, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.events_panel.checkpoints_list.count() > 0, timeout=TIMEOUT)
     _settle()
     picture = view.grab()
     assert (picture.width(), picture.height()) == (1280, 800)

@@ -1,0 +1,100 @@
+"""The Train dialog's Advanced settings: passes (epochs), learning-rate multiplier, batch size and
+the name tag, each with what it does, and the training options they make."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QFrame, QLineEdit, QSpinBox, QWidget
+
+from fineauthor.providers.base import TrainingOptions
+from fineauthor.ui.training.train_layout import wrapped_label
+from fineauthor.ui.widgets.labels import muted
+
+SUFFIX_MAX_LENGTH = 40  # the shortest limit among the services (Together AI)
+
+
+def model_suffix(style_name: str) -> str:
+    """A name tag for the trained model from the project's unique style name: ASCII letters,
+    digits and dashes, lower case ("Outline Mageddon" → "outline-mageddon")."""
+    ascii_text = unicodedata.normalize("NFKD", style_name).encode("ascii", "ignore").decode()
+    dashed = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return dashed[:SUFFIX_MAX_LENGTH].rstrip("-")
+
+
+class AdvancedSettings(QFrame):
+    """The settings a new writer can leave alone: each field is "Automatic" at zero (the
+    service's choice), and the name tag starts from ``style_name``."""
+
+    def __init__(self, style_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(self.tr("Advanced settings"))
+        automatic = self.tr("Automatic")
+
+        self.epochs_box = QSpinBox()
+        self.epochs_box.setRange(0, 50)
+        self.epochs_box.setSpecialValueText(automatic)
+        self.epochs_box.setAccessibleName(self.tr("Passes over your examples (epochs)"))
+        self.rate_box = QDoubleSpinBox()
+        self.rate_box.setRange(0.0, 10.0)
+        self.rate_box.setDecimals(2)
+        self.rate_box.setSingleStep(0.1)
+        self.rate_box.setSpecialValueText(automatic)
+        self.rate_box.setAccessibleName(self.tr("Learning-rate multiplier"))
+        self.batch_box = QSpinBox()
+        self.batch_box.setRange(0, 256)
+        self.batch_box.setSpecialValueText(automatic)
+        self.batch_box.setAccessibleName(self.tr("Batch size"))
+        self.suffix_edit = QLineEdit(model_suffix(style_name))
+        self.suffix_edit.setMaxLength(SUFFIX_MAX_LENGTH)
+        self.suffix_edit.setPlaceholderText(self.tr("for example: outline-mageddon"))
+        self.suffix_edit.setAccessibleName(self.tr("Name tag for your model"))
+
+        form = QFormLayout(self)
+        rows = (
+            (
+                self.tr("Passes (epochs):"),
+                self.epochs_box,
+                self.tr(
+                    "How many times the model reads all your examples. More passes copy them "
+                    "more closely; too many and it parrots them."
+                ),
+            ),
+            (
+                self.tr("Learning-rate multiplier:"),
+                self.rate_box,
+                self.tr(
+                    "How big a change each step makes. Lower is gentler; higher learns faster "
+                    "but can overshoot."
+                ),
+            ),
+            (
+                self.tr("Batch size:"),
+                self.batch_box,
+                self.tr(
+                    "How many examples it reads before each change. Larger batches make "
+                    "steadier, slower progress."
+                ),
+            ),
+            (
+                self.tr("Name tag:"),
+                self.suffix_edit,
+                self.tr("Added to your model's name so you can tell it apart later."),
+            ),
+        )
+        for label, field, explanation in rows:
+            field.setToolTip(explanation)
+            form.addRow(label, field)
+            form.addRow("", muted(wrapped_label(explanation)))
+
+    def training_options(self) -> TrainingOptions:
+        """What the settings say; "Automatic" leaves the service's choice."""
+        suffix = model_suffix(self.suffix_edit.text())
+        return TrainingOptions(
+            epochs=self.epochs_box.value() or None,
+            learning_rate_multiplier=self.rate_box.value() or None,
+            batch_size=self.batch_box.value() or None,
+            suffix=suffix or None,
+        )

@@ -1,0 +1,126 @@
+"""The work behind the Train dialog's steps, each built here and run off the GUI thread: check
+and freeze the examples, send them (and ask the service's price), start the job; and what the
+dialog notes in the project's job history along the way."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from fineauthor.core.catalog import ModelInfo
+from fineauthor.core.dataset.estimate import estimate
+from fineauthor.core.errors import FineAuthorError
+from fineauthor.providers.base import Job, PriceEstimate, Provider, ProviderError, TrainingOptions
+
+#: One step's work: it reports progress (an int) and looks whether it was cancelled.
+Work = Callable[[Callable[[int], None], Callable[[], bool]], Any]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Examples on the service: the open service, the recorded attempt, and the service's own
+    price when it quoted one."""
+
+    provider: Provider
+    attempt: Any  # training.attempts.Attempt
+    price: PriceEstimate | None
+
+
+def check_work(project: Any, model: ModelInfo, provider_id: str, epochs: int | None) -> Work:
+    """Step 1: check the examples for ``model`` and freeze them (nothing is sent); the estimate
+    is for the ``epochs`` the writer chose, when they chose."""
+    from fineauthor.training.prepare import prepare
+
+    def work(_progress: Callable[[int], None], _cancelled: Callable[[], bool]) -> Any:
+        dataset = prepare(project, model, provider_id)
+        if epochs is not None:  # the estimate for the passes the writer chose
+            tokens = [fact.tokens for fact in dataset.report.facts]
+            report = replace(dataset.report, estimate=estimate(tokens, model, epochs=epochs))
+            dataset = replace(dataset, report=report)
+        return dataset
+
+    return work
+
+
+def send_work(
+    project: Any,
+    dataset: Any,
+    *,
+    provider_id: str,
+    key: str | None,
+    existing: Provider | None,
+    model_id: str,
+    options: TrainingOptions,
+) -> Work:
+    """Step 2: send the checked ``dataset`` (or find it already sent), through ``existing``
+    or a service opened with ``key``; its progress is the bytes sent. The result is a Sent."""
+    from fineauthor.providers.registry import open_provider
+    from fineauthor.training.attempts import upload_dataset
+
+    def work(progress: Callable[[int], None], cancelled: Callable[[], bool]) -> Sent:
+        provider = existing or open_provider(provider_id, key or "")
+        try:
+            attempt = upload_dataset(
+                project,
+                provider,
+                model_id,
+                options,
+                dataset,
+                progress=lambda sent, _total: progress(sent),
+                cancelled=cancelled,
+            )
+        except ProviderError as problem:
+            if problem.kind == ProviderError.CANCELLED:
+                _mark_stopped(project, provider_id, dataset.sha256, model_id)
+            raise
+        price = None
+        if attempt.job is None:
+            price = provider.estimate_price(model_id, attempt.file_id, options)
+        return Sent(provider, attempt, price)
+
+    return work
+
+
+def start_work(project: Any, sent: Sent, model_id: str, options: TrainingOptions) -> Work:
+    """Step 3: create the job for the ``sent`` examples (or pick up the one already made)."""
+    from fineauthor.training.attempts import create_job
+
+    def work(_progress: Callable[[int], None], _cancelled: Callable[[], bool]) -> Job:
+        return create_job(project, sent.provider, model_id, options, sent.attempt)
+
+    return work
+
+
+def record_service_price(project: Any, sent: Sent) -> None:
+    """Note the service's own price in the attempt's row of the job history."""
+    with contextlib.suppress(FineAuthorError, KeyError):
+        row = next(r for r in project.jobs() if r["id"] == sent.attempt.row_id)
+        detail = dict(row["detail"])
+        detail["service_price"] = {
+            "usd": sent.price.usd if sent.price else None,
+            "billed_tokens": sent.price.billed_tokens if sent.price else None,
+        }
+        project.update_job(sent.attempt.row_id, detail=detail)
+
+
+def _mark_stopped(project: Any, provider_id: str, sha256: str, model_id: str) -> None:
+    """The writer stopped sending: the attempt is recorded as stopped (nothing was trained).
+    Training again still finds anything that did arrive, by its name on the service."""
+    from fineauthor.providers.base import CANCELLED
+    from fineauthor.training.attempts import UPLOADING
+
+    with contextlib.suppress(FineAuthorError, KeyError):
+        for row in reversed(project.jobs()):
+            if (
+                row["provider"] == provider_id
+                and row["dataset_sha256"] == sha256
+                and row["model"] == model_id
+                and not row["job_id"]
+                and row["status"] == UPLOADING
+            ):
+                detail = dict(row["detail"])
+                detail["stopped"] = "while sending"
+                project.update_job(row["id"], status=CANCELLED, detail=detail)
+                return
