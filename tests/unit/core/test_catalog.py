@@ -94,7 +94,7 @@ def test_other_providers_are_open_and_point_at_their_own_services(catalog: Catal
     expected = {
         "together": ("https://api.together.xyz/v1", "TOGETHER_API_KEY", "TOGETHER_BASE_URL"),
         "fireworks": (
-            "https://api.fireworks.ai/inference/v1",
+            "https://api.fireworks.ai",
             "FIREWORKS_API_KEY",
             "FIREWORKS_BASE_URL",
         ),
