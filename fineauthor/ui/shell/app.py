@@ -57,7 +57,14 @@ def run_app(project: Path | None, *, exit_when_ready: bool = False) -> int:
 
     With ``exit_when_ready`` the app quits as soon as the window is on screen: 0 when it shows
     what was asked for, 1 (with the reason on stderr) when the project could not be opened.
+    With no screen, or without what Qt's window needs, it says so and returns 2 before Qt can
+    abort the process with its own messages.
     """
+    from fineauthor.ui.shell.display_check import display_problem
+
+    if QApplication.instance() is None and (problem := display_problem()):
+        print(f"fineauthor: {problem}", file=sys.stderr)
+        return 2  # the command line's status for "could not be used at all"
     app = create_application()
 
     from fineauthor.ui.shell.error_dialog import install_exception_hooks, log, report_exception
