@@ -10,11 +10,14 @@ checks, each in a fresh home folder with an empty tiktoken cache:
 2. ``PROGRAM check`` on the sample project's export (the copy inside the bundle) counts tokens
    with no network;
 3. a ``.fineauthor`` project passed as an argument opens: ``--exit-when-ready sample.fineauthor``
-   exits 0 (it exits 1 when the project cannot be opened).
+   exits 0 (it exits 1 when the project cannot be opened);
+4. on Linux, the same project on a real X11 display (Xvfb, Qt's xcb platform, not offscreen):
+   the window is painted within a minute, with text on it, and its picture is saved as
+   build/smoke-xcb.png.
 
 The network is cut with ``unshare -n`` (or ``unshare -rn`` without root) where Linux allows it;
 in every case the test also fails if anything appears in tiktoken's download cache. Exit
-status 0 when all three pass, 1 otherwise. Standard library only.
+status 0 when all pass, 1 otherwise. Standard library only.
 """
 
 from __future__ import annotations
@@ -30,9 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build import bundle_path, program_path
+from x11_screen import ScreenError, VirtualScreen, xvfb_available
+
+from build import ROOT, bundle_path, program_path
 
 TIMEOUT = 120  # seconds for any one command; a hang is a failure, not a stuck CI
+SCREENSHOT = ROOT / "build" / "smoke-xcb.png"
+MIN_COLOURS = 20  # a window with text and buttons on it has many more; a blank one has one
 
 
 def no_network_prefix() -> list[str]:
@@ -138,6 +145,41 @@ class Smoke:
         result = self.run("--exit-when-ready", str(project))
         self.expect("--exit-when-ready sample.fineauthor opens it", result, result.returncode == 0)
 
+    def real_display(self) -> None:
+        """The sample project on Qt's xcb platform under Xvfb, and a picture of it."""
+        project = self.work / "sample.fineauthor"
+        name = "the window on a real X11 display (xcb under Xvfb) is painted"
+        if not xvfb_available():
+            failed = subprocess.CompletedProcess([], 1, "", "Xvfb is missing: apt-get install xvfb")
+            self.expect(name, failed, False)
+            return
+        try:
+            with VirtualScreen() as screen:
+                env = dict(self.env, DISPLAY=screen.display, QT_QPA_PLATFORM="xcb")
+                app = subprocess.Popen(
+                    [*self.offline, str(self.program), str(project)],
+                    env=env,
+                    cwd=self.work,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                picture = screen.wait_for_painting(timeout=60, fraction=0.5)
+                app.terminate()
+                out, err = app.communicate(timeout=TIMEOUT)
+        except ScreenError as problem:
+            self.expect(name, subprocess.CompletedProcess([], 1, "", str(problem)), False)
+            return
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        picture.save_png(SCREENSHOT)
+        painted, colours = picture.painted_fraction(screen.empty), picture.colours()
+        result = subprocess.CompletedProcess([], app.returncode, out, err)
+        self.expect(
+            f"{name}: {painted:.0%} of the screen, {colours} colours ({SCREENSHOT.name})",
+            result,
+            painted >= 0.5 and colours >= MIN_COLOURS,
+        )
+
     def no_downloads(self) -> None:
         downloaded = [p for p in self.cache.rglob("*")]
         downloaded += list((self.work / "tmp").rglob("data-gym-cache/*"))
@@ -160,6 +202,8 @@ def main(argv: list[str]) -> int:
     smoke.window()
     smoke.check()
     smoke.open_project()
+    if sys.platform == "linux":
+        smoke.real_display()
     smoke.no_downloads()
     shutil.rmtree(smoke.work, ignore_errors=True)
     if smoke.failures:
