@@ -1,5 +1,6 @@
-"""The ``check`` command: a training file or a project judged for a model, with token totals
-and the estimated cost, as readable lines or one JSON object."""
+"""The ``check`` command: a training file or a project judged for a model, by the rules of the
+service that trains it, with token totals and the estimated cost, as readable lines or one JSON
+object."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ def add_check_command(commands: argparse._SubParsersAction) -> None:
         "training, advice, token totals and the estimated cost.",
     )
     check.add_argument("file", type=Path, metavar="FILE", help="a .jsonl file or a project")
-    check.add_argument("--model", metavar="M", help="model to check against (its limits, price)")
+    check.add_argument(
+        "--model", metavar="M", help="model to check against (its service's rules, limits, price)"
+    )
     check.add_argument(
         "--target-words", type=positive, metavar="N", help="the response length you want"
     )
@@ -56,7 +59,8 @@ def run_check(options: argparse.Namespace) -> int:
                     target_words=options.target_words,
                     tolerance_words=_tolerance(options.target_words),
                 )
-            report = check_items(example_items(project.examples()), settings, cache=project)
+            items = example_items(project.examples(), settings.rules)
+            report = check_items(items, settings, cache=project)
     else:
         model = catalog.model(options.model or catalog.default_check_model)
         target = options.target_words

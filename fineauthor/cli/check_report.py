@@ -6,6 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from fineauthor.core.dataset.checks import CheckReport
+from fineauthor.core.dataset.example_count import examples
 from fineauthor.core.dataset.problems import Problem
 
 _SHOWN_PER_KIND = 10  # beyond this, a kind of problem is summarised in one line
@@ -14,7 +15,10 @@ _SHOWN_PER_KIND = 10  # beyond this, a kind of problem is summarised in one line
 def print_report(report: CheckReport, path: Path, catalog_date: object) -> None:
     model = report.model
     exact = "" if model.encoding_exact else " (an estimate: this model's own tokenizer differs)"
-    print(f"Checked “{path.name}”: {report.examples:,} examples, for {model.name}.")
+    print(
+        f"Checked “{path.name}”: {examples(report.examples)}, for {model.name}, "
+        f"by {report.rules.name}’s rules."
+    )
     print(f"Tokens (the word pieces a model reads) counted with {report.encoding}{exact}.")
     _print_group("Problems that stop training", report.errors)
     _print_group("Advice", report.warnings)

@@ -1,6 +1,7 @@
-"""Before anything is sent: check the examples for the chosen model and freeze them as the
-exact bytes that will be uploaded, with their SHA-256, so the same examples are always known
-again (DESIGN §5: the exact dataset sent is kept with the job)."""
+"""Before anything is sent: check the examples for the chosen model, by the rules of the service
+that will train, and freeze them as the exact bytes that will be uploaded, with their SHA-256,
+so the same examples are always known again (DESIGN §5: the exact dataset sent is kept with the
+job)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fineauthor.core.dataset.checks import (
     project_check_settings,
 )
 from fineauthor.core.dataset.export import training_bytes
+from fineauthor.core.dataset.service_rules import CONVERSATION, FORMAT_NAMES
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.project.project import Project
 
@@ -53,10 +55,11 @@ class PreparedDataset:
 
 
 def prepare(project: Project, model: ModelInfo, provider_id: str) -> PreparedDataset:
-    """Check the project for ``model`` and freeze its examples for ``provider_id``.
+    """Check the project for ``model`` on ``provider_id`` and freeze its examples for it.
     Raises TrainingRefused when the check finds problems."""
-    settings = project_check_settings(project.settings, model)
-    report = check_items(example_items(project.examples()), settings, cache=project)
+    settings = project_check_settings(project.settings, model, provider_id)
+    items = example_items(project.examples(), settings.rules)
+    report = check_items(items, settings, cache=project)
     if report.errors:
         raise TrainingRefused(report)
     data = training_bytes(project.examples(), provider_id)
@@ -64,10 +67,19 @@ def prepare(project: Project, model: ModelInfo, provider_id: str) -> PreparedDat
 
 
 def prepare_file(path: Path, model: ModelInfo, provider_id: str) -> PreparedDataset:
-    """The same for a JSONL training file that is not in a project."""
-    report = check_file(path, CheckSettings(model=model))
+    """The same for a JSONL training file that is not in a project. Only conversations are
+    sent: the other formats a service may read are checked but not trained from here."""
+    settings = CheckSettings(model=model, service=provider_id)
+    report = check_file(path, settings)
     if report.errors:
         raise TrainingRefused(report)
-    examples = (example for _, example, _ in file_items(path) if example is not None)
+    if report.format not in (None, CONVERSATION):
+        raise FineAuthorError(
+            f"“{Path(path).name}” holds {FORMAT_NAMES[report.format]}. FineAuthor trains from "
+            'conversations ({"messages": [...]} on every line), so it has not sent it. Write '
+            "the examples as conversations, or train this file with the service's own tools."
+        )
+    items = file_items(path, settings.rules)
+    examples = (item.example for item in items if item.example is not None)
     data = training_bytes(examples, provider_id)
     return PreparedDataset(data, hashlib.sha256(data).hexdigest(), report.examples, report)

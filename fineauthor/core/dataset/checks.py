@@ -2,7 +2,8 @@
 may want to change first (warnings), with token totals and the cost estimate.
 
 One pass over the examples; token counting runs in batches across every core. The same code
-checks a JSONL file and a project.
+checks a JSONL file and a project, by the rules of the service that will train on them
+(service_rules.py): the model's own service unless the settings name another.
 """
 
 from __future__ import annotations
@@ -11,13 +12,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from fineauthor.core.catalog import ModelInfo
 from fineauthor.core.dataset.estimate import Estimate, estimate
 from fineauthor.core.dataset.example import Example
+from fineauthor.core.dataset.example_count import count_problem
 from fineauthor.core.dataset.jsonl import read_jsonl
 from fineauthor.core.dataset.phrases import PhraseCounter
 from fineauthor.core.dataset.problems import Problem, error, warning
+from fineauthor.core.dataset.service_rules import (
+    CONVERSATION,
+    FORMAT_NAMES,
+    OPENAI,
+    ServiceRules,
+    rules_for,
+)
 from fineauthor.core.dataset.tokens import (
     BatchCounter,
     TokenCache,
@@ -25,22 +35,32 @@ from fineauthor.core.dataset.tokens import (
     special_tokens_in,
     text_digest,
 )
-from fineauthor.core.dataset.validate import parse_example
+from fineauthor.core.dataset.validate import parse_line
 from fineauthor.core.project.project_settings import ProjectSettings
 
-MIN_EXAMPLES = 10  # OpenAI refuses fewer
-GOOD_EXAMPLES = 50  # where the effect usually starts to show
 _BATCH_CHARACTERS = 1_000_000  # text per tokenizer batch: small enough to overlap with reading
 
 DEFAULT_TOLERANCE = 0.15  # when a writer gives only a target length: ± 15% of it
 
-Item = tuple[int, Example | None, list[Problem]]
+
+class Item(NamedTuple):
+    """One example to check: its line (or number), the Example when it could be read, its
+    format problems, and the line's format (a conversation for a project's examples)."""
+
+    line: int
+    example: Example | None
+    problems: list[Problem]
+    format: str | None = CONVERSATION
 
 
-def project_check_settings(settings: ProjectSettings, model: ModelInfo) -> CheckSettings:
-    """What a project's examples are checked against: its own choices, for ``model``."""
+def project_check_settings(
+    settings: ProjectSettings, model: ModelInfo, service: str | None = None
+) -> CheckSettings:
+    """What a project's examples are checked against: its own choices, for ``model`` trained on
+    ``service`` (the model's own service when None)."""
     return CheckSettings(
         model=model,
+        service=service,
         target_words=settings.target_words,
         tolerance_words=settings.tolerance_words,
         system_prompt=settings.system_prompt or None,
@@ -57,9 +77,11 @@ def default_tolerance(target_words: int) -> int:
 @dataclass(frozen=True)
 class CheckSettings:
     """What the examples are checked against. ``system_prompt`` is the project's; when None,
-    the system prompt most examples share is taken as the intended one."""
+    the system prompt most examples share is taken as the intended one. ``service`` is the
+    service that will train (its rules are the ones applied); None means the model's own."""
 
     model: ModelInfo
+    service: str | None = None
     target_words: int | None = None
     tolerance_words: int | None = None
     system_prompt: str | None = None
@@ -67,6 +89,11 @@ class CheckSettings:
     unit: str = (
         "Line"  # how messages name an example's place: "Line" in a file, "Example" in a project
     )
+
+    @property
+    def rules(self) -> ServiceRules:
+        """The rules of the service that will train on the examples."""
+        return rules_for(self.service or self.model.provider)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +111,8 @@ class CheckReport:
     warnings: list[Problem] = field(default_factory=list)
     facts: list[ExampleFacts] = field(default_factory=list)
     estimate: Estimate = field(default_factory=lambda: Estimate(0, 0, None))
+    rules: ServiceRules = OPENAI
+    format: str | None = None  # the format of the file's first readable line
 
     @property
     def encoding(self) -> str:
@@ -120,27 +149,27 @@ class CheckReport:
         }
 
 
-def file_items(path: Path) -> Iterator[Item]:
-    """The examples of a JSONL file with their line numbers and format problems.
+def file_items(path: Path, rules: ServiceRules) -> Iterator[Item]:
+    """The examples of a JSONL file with their line numbers and format problems by ``rules``.
     Raises DatasetError at once when the file is unusable as a whole."""
     lines = read_jsonl(path)
-    return _items_from_lines(lines)
+    return _items_from_lines(lines, rules)
 
 
-def example_items(examples: Iterable[Example]) -> Iterator[Item]:
+def example_items(examples: Iterable[Example], rules: ServiceRules = OPENAI) -> Iterator[Item]:
     """A project's examples, numbered from 1 and checked by the same format rules as a file."""
     for number, example in enumerate(examples, start=1):
-        parsed, problems = parse_example(example.to_json(), number, unit="Example")
-        yield number, parsed, problems
+        parsed = parse_line(example.to_json(), number, unit="Example", rules=rules)
+        yield Item(number, parsed.example, parsed.problems, parsed.format)
 
 
-def _items_from_lines(lines: Iterable) -> Iterator[Item]:
+def _items_from_lines(lines: Iterable, rules: ServiceRules) -> Iterator[Item]:
     for line in lines:
         if line.problem is not None:
-            yield line.number, None, [line.problem]
+            yield Item(line.number, None, [line.problem], None)
         else:
-            example, problems = parse_example(line.value, line.number)
-            yield line.number, example, problems
+            parsed = parse_line(line.value, line.number, rules=rules)
+            yield Item(line.number, parsed.example, parsed.problems, parsed.format)
 
 
 def check_file(
@@ -150,7 +179,7 @@ def check_file(
     progress: Callable[[int], None] | None = None,
 ) -> CheckReport:
     """Check a JSONL training file."""
-    return check_items(file_items(path), settings, progress=progress)
+    return check_items(file_items(path, settings.rules), settings, progress=progress)
 
 
 def check_items(
@@ -179,7 +208,9 @@ class _CheckRun:
         self.settings = settings
         self.unit = settings.unit
         self.counter = BatchCounter(settings.model.encoding, cache, ahead=3)
-        self.report = CheckReport(settings.model)
+        self.rules = settings.rules
+        self.report = CheckReport(settings.model, rules=self.rules)
+        self.first_format: tuple[int, str] | None = None
         self.phrases = PhraseCounter()
         self.batch: list[tuple[int, Example]] = []
         self.batch_characters = 0
@@ -188,11 +219,29 @@ class _CheckRun:
         self.seen: dict[int, int] = {}
         self.duplicates: list[Problem] = []
 
-    def add(self, line: int, example: Example | None, problems: list[Problem]) -> None:
+    def add(
+        self,
+        line: int,
+        example: Example | None,
+        problems: list[Problem],
+        format: str | None = CONVERSATION,
+    ) -> None:
         self.report.examples += 1
         self.report.errors.extend(problems)
+        if format is not None:
+            self._check_format(line, format)
         if example is None:
             return
+        if _teaches_nothing(example):
+            self.report.warnings.append(
+                warning(
+                    "nothing_to_learn",
+                    f"{self.unit} {line} teaches the model nothing: every answer in it is "
+                    "marked not to learn from (weight 0). Let the model learn from at least "
+                    "one answer, or remove the example.",
+                    line,
+                )
+            )
         for message in example.messages:
             markers = special_tokens_in(message.content)
             if markers:
@@ -207,11 +256,12 @@ class _CheckRun:
                     )
                 )
                 break
-        system = example.system
-        digest = None if system is None else text_digest(system)
-        if digest is not None:
-            self.system_texts.setdefault(digest, system)  # type: ignore[arg-type]
-        self.systems.append((line, digest))
+        if format == CONVERSATION:  # the other formats have no place for a system prompt
+            system = example.system
+            digest = None if system is None else text_digest(system)
+            if digest is not None:
+                self.system_texts.setdefault(digest, system)  # type: ignore[arg-type]
+            self.systems.append((line, digest))
         # Python's own hash of the messages: fast, and a clash between two different
         # examples in one run is as good as impossible (64 bits).
         key = hash(tuple((m.role, m.weight, m.name, m.content) for m in example.messages))
@@ -232,6 +282,23 @@ class _CheckRun:
         self.batch_characters += sum(len(m.content) for m in example.messages)
         if self.batch_characters >= _BATCH_CHARACTERS:
             self._count_batch()
+
+    def _check_format(self, line: int, format: str) -> None:
+        if self.first_format is None:
+            self.first_format = (line, format)
+            self.report.format = format
+            return
+        first_line, first = self.first_format
+        if format != first:
+            self.report.errors.append(
+                error(
+                    "mixed_formats",
+                    f"{self.unit} {line} is {FORMAT_NAMES[format]}, but {self.unit.lower()} "
+                    f"{first_line} is {FORMAT_NAMES[first]}. {self.rules.name} needs every "
+                    "line of a file in one format.",
+                    line,
+                )
+            )
 
     def _count_batch(self) -> None:
         if not self.batch:
@@ -298,23 +365,9 @@ class _CheckRun:
 
     def _dataset_problems(self) -> list[Problem]:
         found: list[Problem] = []
-        count = self.report.examples
-        if count < MIN_EXAMPLES:
-            found.append(
-                error(
-                    "too_few_examples",
-                    f"There are {count} examples; training needs at least {MIN_EXAMPLES}, and "
-                    f"{GOOD_EXAMPLES} to 100 usually show a clear effect.",
-                )
-            )
-        elif count < GOOD_EXAMPLES:
-            found.append(
-                warning(
-                    "few_examples",
-                    f"There are {count} examples. That is enough to train, but "
-                    f"{GOOD_EXAMPLES} to 100 usually show a much clearer effect.",
-                )
-            )
+        problem = count_problem(self.report.examples, self.rules)
+        if problem is not None:
+            found.append(problem)
         found.extend(self._phrase_problems())
         found.extend(self._system_problems())
         found.extend(self.duplicates)
@@ -376,6 +429,12 @@ class _CheckRun:
                 "unusual name in it gives the model a clear signal for this voice.",
                 quote=name,
             )
+
+
+def _teaches_nothing(example: Example) -> bool:
+    """Whether every answer of ``example`` is marked weight 0, so training learns nothing."""
+    answers = [m for m in example.messages if m.role == "assistant"]
+    return bool(answers) and all(m.weight == 0 for m in answers)
 
 
 def _by_line(problem: Problem) -> tuple[bool, int]:

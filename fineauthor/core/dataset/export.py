@@ -16,7 +16,7 @@ All three services read OpenAI's chat JSONL (core/jsonl.py). What differs is the
   *any* message of a conversation carries a weight, ``train_on_inputs`` is switched on, so the
   prompts would be trained on too, and the current page's example marks the prompt
   ``"weight": 0``. So for Together every message of an example that has a weight gets one:
-  0 for system and user messages, 1 for an assistant message the writer left unmarked.
+  0 for a system or user message, 1 for an assistant message, unless it already has one.
 - **Fireworks AI** takes "the OpenAI-compatible chat completion format ... with no changes
   needed" (docs.fireworks.ai/fine-tuning/fine-tuning-models) and its page on checking what
   its trainer saw (docs.fireworks.ai/fine-tuning/debug-sft-tokenization) names "a
@@ -96,9 +96,9 @@ def for_provider(example: Example, provider_id: str) -> Example:
 
 
 def _weighted(message: Message) -> Message:
-    if message.role != "assistant":
-        return replace(message, weight=0)
-    return message if message.weight is not None else replace(message, weight=1)
+    if message.weight is not None:  # a weight already set (a file may weigh a prompt) stays
+        return message
+    return replace(message, weight=1 if message.role == "assistant" else 0)
 
 
 def training_bytes(examples: Iterable[Example], provider_id: str) -> bytes:

@@ -60,7 +60,7 @@ def check_project(
             yield example
 
     report = check_items(
-        example_items(examples()),
+        example_items(examples(), settings.rules),
         settings,
         cache=project,
         progress=progress,

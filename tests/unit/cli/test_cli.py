@@ -111,7 +111,7 @@ def test_check_text_report_is_readable(tmp_path: Path, capsys) -> None:
     assert status == 1
     assert "Checked “d.jsonl”: 8 examples, for GPT-4.1 mini" in out
     assert "Problems that stop training (1):" in out
-    assert "training needs at least 10" in out
+    assert "OpenAI needs at least 10 examples to train" in out
     assert "Estimate: 12 passes over the examples (epochs)" in out
     assert "Traceback" not in out
 

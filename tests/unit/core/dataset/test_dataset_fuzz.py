@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.dataset.checks import CheckSettings, check_file
 from fineauthor.core.dataset.jsonl import read_jsonl
+from fineauthor.core.dataset.service_rules import FIREWORKS, OPENAI, TOGETHER
 from fineauthor.core.dataset.validate import parse_example
 from fineauthor.core.errors import FineAuthorError
 
@@ -31,12 +32,35 @@ messages = st.lists(
     st.dictionaries(
         st.sampled_from(["role", "content", "weight", "name", "function_call", "extra"]),
         st.sampled_from(["system", "user", "assistant", "function", "tool", "", None, 0, 1, 2])
-        | st.text(max_size=40),
+        | st.text(max_size=40)
+        | st.lists(  # content as a list of parts, text or not
+            st.dictionaries(
+                st.sampled_from(["type", "text"]),
+                st.sampled_from(["text", "image_url"]) | st.text(max_size=10) | st.integers(),
+                max_size=2,
+            ),
+            max_size=3,
+        ),
         max_size=5,
     ),
     max_size=5,
 )
 examples = st.fixed_dictionaries({"messages": messages}) | json_values
+# Lines in Together AI's other formats, and lines with the keys of two formats or extra keys.
+other_formats = (
+    st.fixed_dictionaries({"prompt": json_values, "completion": json_values})
+    | st.fixed_dictionaries({"text": json_values})
+    | st.fixed_dictionaries(
+        {
+            "input": st.fixed_dictionaries({"messages": messages}) | json_values,
+            "preferred_output": messages | json_values,
+            "non_preferred_output": messages | json_values,
+        }
+    )
+    | st.fixed_dictionaries(
+        {"messages": messages}, optional={"text": json_values, "id": json_values}
+    )
+)
 
 
 def _check_bytes(data: bytes) -> None:
@@ -85,3 +109,14 @@ def test_reader_numbers_lines_and_never_crashes(lines: list[bytes]) -> None:
         except FineAuthorError:
             return
         assert numbers == sorted(set(numbers))
+
+
+@settings(max_examples=500, deadline=None)
+@given(other_formats | examples, st.sampled_from([OPENAI, TOGETHER, FIREWORKS]))
+def test_every_services_rules_give_an_example_or_problems(value: object, rules) -> None:
+    example, problems = parse_example(value, 3, rules=rules)
+    assert (example is None) == bool(problems)
+    assert all(p.line == 3 and p.message for p in problems)
+    if example is not None:
+        assert any(m.role == "assistant" for m in example.messages)
+        assert all(isinstance(m.content, str) and m.content.strip() for m in example.messages)
