@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "projects_folder": "",  # empty: Documents/FineAuthor
     "recent_projects": [],
     "base_urls": {},  # provider id → a custom address (Azure OpenAI, Nebius, a proxy)
+    "fireworks_account_id": "",  # Fireworks' account id (not a secret; FIREWORKS_ACCOUNT_ID wins)
 }
 
 

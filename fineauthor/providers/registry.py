@@ -3,6 +3,9 @@
 The address of a service is, in order: its environment override (``OPENAI_BASE_URL``,
 ``TOGETHER_BASE_URL``, … — how the tests point the app at local fake servers), the custom
 address the writer set in Settings (Azure OpenAI, Nebius, a proxy), or the catalog's default.
+Fireworks also needs the writer's account id: ``FIREWORKS_ACCOUNT_ID``, else the one set in
+Settings → Accounts. Without one it still opens (so it is offered), and its first call says
+plainly where to enter the id.
 """
 
 from __future__ import annotations
@@ -30,6 +33,18 @@ def base_url_for(provider_id: str) -> str:
     return info.base_url
 
 
+ACCOUNT_ID_ENV = "FIREWORKS_ACCOUNT_ID"
+
+
+def fireworks_account_id() -> str:
+    """The Fireworks account id in use: the environment's, else the one in Settings."""
+    override = os.environ.get(ACCOUNT_ID_ENV, "").strip()
+    if override:
+        return override
+    saved = load_settings()["fireworks_account_id"]
+    return saved.strip() if isinstance(saved, str) else ""
+
+
 def open_provider(provider_id: str, api_key: str) -> Provider:
     """The service ``provider_id`` (a catalog id), reached with ``api_key``."""
     base_url = base_url_for(provider_id)
@@ -41,5 +56,9 @@ def open_provider(provider_id: str, api_key: str) -> Provider:
         from fineauthor.providers.together.service import TogetherProvider
 
         return TogetherProvider(api_key, base_url=base_url)
+    if provider_id == "fireworks":
+        from fineauthor.providers.fireworks.service import FireworksProvider
+
+        return FireworksProvider(api_key, fireworks_account_id(), base_url=base_url)
     name = load_catalog().provider(provider_id).name
     raise FineAuthorError(f"FineAuthor cannot train with {name} yet. Choose another service.")

@@ -4,10 +4,14 @@ One row per service in the catalog: what the service offers a new writer, where 
 (the system keychain, an environment variable, or this session only), the key masked, and
 buttons to add or replace it, remove it and test it. Testing makes one cheap authenticated call
 in a worker thread. Keys go straight from the line edit to ``providers.keys``; this page never
-logs them, and the line edit is emptied as soon as a key is saved.
+logs them, and the line edit is emptied as soon as a key is saved. A service that also needs an
+account id (Fireworks) gets a field for it beside the key, saved in the settings as it is typed:
+the id is not a secret, so it is not kept in the keychain.
 """
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase
@@ -27,7 +31,9 @@ from PySide6.QtWidgets import (
 
 from fineauthor.core.catalog import ProviderInfo, load_catalog
 from fineauthor.core.errors import FineAuthorError
+from fineauthor.core.settings import load_settings, save_settings
 from fineauthor.providers import keys
+from fineauthor.providers.registry import ACCOUNT_ID_ENV
 from fineauthor.ui.shell.workers import Task, run_in_background
 
 # Where a writer creates a key, for each service in the catalog.
@@ -36,6 +42,9 @@ KEY_PAGES = {
     "together": "https://api.together.ai/settings/api-keys",
     "fireworks": "https://app.fireworks.ai/settings/users/api-keys",
 }
+
+# The services that also need an account id: the setting that keeps it and its variable.
+ACCOUNT_IDS = {"fireworks": ("fireworks_account_id", ACCOUNT_ID_ENV)}
 
 
 def _wrapped(text: str = "") -> QLabel:
@@ -80,6 +89,9 @@ class ProviderAccount(QGroupBox):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         layout.addWidget(self.availability_label)
+        self.account_edit: QLineEdit | None = None
+        if info.id in ACCOUNT_IDS:
+            layout.addWidget(self._build_account_row())
         layout.addLayout(state_row)
         layout.addWidget(self.editor)
         layout.addWidget(self.result_label)
@@ -118,6 +130,56 @@ class ProviderAccount(QGroupBox):
         state_row.addWidget(self.remove_button)
         state_row.addWidget(self.test_button)
         return state_row
+
+    def _build_account_row(self) -> QWidget:
+        name = self.info.name
+        setting, variable = ACCOUNT_IDS[self.info.id]
+        self.account_edit = QLineEdit()
+        self.account_edit.setPlaceholderText(self.tr("for example: my-press"))
+        self.account_edit.setAccessibleName(self.tr("{name} account ID").format(name=name))
+        self.account_note = _wrapped()
+        self.account_note.setAccessibleName(
+            self.tr("What the {name} account ID is").format(name=name)
+        )
+        from_environment = os.environ.get(variable, "").strip()
+        if from_environment:
+            self.account_edit.setText(from_environment)
+            self.account_edit.setReadOnly(True)
+            self.account_note.setText(
+                self.tr("From the environment variable {variable} — change it there.").format(
+                    variable=variable
+                )
+            )
+        else:
+            saved = load_settings()[setting]
+            self.account_edit.setText(saved if isinstance(saved, str) else "")
+            self.account_note.setText(
+                self.tr(
+                    "The short name of your {name} account, shown under Account on its "
+                    "website. It is not secret; FineAuthor keeps it with its settings."
+                ).format(name=name)
+            )
+        self.account_edit.textChanged.connect(self._account_typed)
+        label = QLabel(self.tr("Account ID"))
+        label.setBuddy(self.account_edit)
+        row = QWidget()
+        grid = QVBoxLayout(row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        line = QHBoxLayout()
+        line.addWidget(label)
+        line.addWidget(self.account_edit, 1)
+        grid.addLayout(line)
+        grid.addWidget(self.account_note)
+        return row
+
+    @Slot(str)
+    def _account_typed(self, text: str) -> None:
+        if self.account_edit is None or self.account_edit.isReadOnly():
+            return
+        setting, _variable = ACCOUNT_IDS[self.info.id]
+        values = load_settings()
+        values[setting] = text.strip()
+        save_settings(values)  # as it is typed: nothing to press, nothing lost
 
     def _build_editor(self) -> None:
         # Adding or replacing: a password field, so a key pasted in is never on screen.

@@ -1,6 +1,7 @@
 """Settings → Accounts: a row per service, adding (pasting), replacing and removing a key in the
-real system keychain, a key from the environment, no keychain (this session only), and "Test"
-against the fake OpenAI and Together servers in a worker thread.
+real system keychain, a key from the environment, no keychain (this session only), Fireworks'
+account id beside its key, and "Test" against the fake OpenAI, Together and Fireworks servers
+in a worker thread.
 
 The keychain tests use the Secret Service that ``python3 bootstrap.py test`` starts (the real
 "FineAuthor" entries of a throwaway keyring); on a desktop keychain they use a private service
@@ -20,9 +21,12 @@ from keyring.backends import fail
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox, QPushButton
 
 from fineauthor.core.catalog import load_catalog
+from fineauthor.core.settings import load_settings
 from fineauthor.providers import keys
+from fineauthor.providers.registry import fireworks_account_id
 from fineauthor.ui.shell.settings_dialog import SettingsDialog
 from fineauthor.ui.training.accounts_page import KEY_PAGES, AccountsPage, ProviderAccount
+from tests.fakes.fireworks_server import FakeFireworksServer
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.together_server import FakeTogetherServer
 
@@ -261,15 +265,61 @@ def test_no_keychain_offers_this_session_only(
 # --- Test ----------------------------------------------------------------------------------
 
 
-def test_test_for_a_service_fineauthor_cannot_train_with_yet(qtbot, no_keychain: None) -> None:
+def test_test_against_the_fake_fireworks_server_with_the_account_id_typed_beside_the_key(
+    qtbot, no_keychain: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = fake_key("fw_")
+    monkeypatch.delenv("FIREWORKS_ACCOUNT_ID", raising=False)
+    with FakeFireworksServer(api_key=good, account="saltmarrow-press") as server:
+        monkeypatch.setenv("FIREWORKS_BASE_URL", server.base_url)
+        page = make_page(qtbot)
+        row = page.row("fireworks")
+        keys.save_key("fireworks", good, session_only=True)
+        page.refresh()
+        for typed, expected in (
+            ("", "✗ FineAuthor needs your Fireworks account ID"),
+            ("someone-else", '✗ Fireworks does not know the account "someone-else"'),
+            ("saltmarrow-press", "✓ Fireworks AI accepted the key. You are ready to train."),
+        ):
+            row.account_edit.setText(typed)
+            row.test_button.click()
+            qtbot.waitUntil(lambda: not row.testing, timeout=15_000)
+            assert row.result_label.text().startswith(expected)
+            assert good not in row.result_label.text()
+        assert server.count("GET", "/v1/accounts/saltmarrow-press") == 1
+
+
+def test_the_fireworks_account_id_is_asked_beside_the_key_and_saved_as_typed(
+    qtbot, no_keychain: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FIREWORKS_ACCOUNT_ID", raising=False)
     page = make_page(qtbot)
     row = page.row("fireworks")
-    keys.save_key("fireworks", fake_key("fw_"), session_only=True)
-    page.refresh()
-    row.test_button.click()
-    qtbot.waitUntil(lambda: not row.testing, timeout=10_000)
-    assert "cannot train with Fireworks AI yet" in row.result_label.text()
-    assert row.test_button.isEnabled()
+    assert row.account_edit is not None and row.account_edit.text() == ""
+    assert row.account_edit.echoMode() == QLineEdit.EchoMode.Normal  # not a secret
+    assert "Account on its website" in row.account_note.text()
+    assert page.row("openai").account_edit is None  # only the service that needs one
+
+    row.account_edit.setFocus()
+    qtbot.keyClicks(row.account_edit, "saltmarrow-press")
+
+    assert load_settings()["fireworks_account_id"] == "saltmarrow-press"  # no button to press
+    assert fireworks_account_id() == "saltmarrow-press"
+    assert keys.key_for("fireworks") is None  # the key is not touched
+    again = make_page(qtbot)
+    assert again.row("fireworks").account_edit.text() == "saltmarrow-press"
+
+
+def test_a_fireworks_account_id_from_the_environment_is_shown_and_left_alone(
+    qtbot, no_keychain: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIREWORKS_ACCOUNT_ID", "press-from-env")
+    page = make_page(qtbot)
+    row = page.row("fireworks")
+
+    assert row.account_edit.text() == "press-from-env" and row.account_edit.isReadOnly()
+    assert "FIREWORKS_ACCOUNT_ID" in row.account_note.text()
+    assert load_settings()["fireworks_account_id"] == ""  # nothing written for it
 
 
 def test_test_against_the_fake_openai_server(

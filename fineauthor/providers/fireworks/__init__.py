@@ -1,0 +1,1 @@
+"""Fireworks AI: datasets and supervised fine-tuning jobs through its REST API."""

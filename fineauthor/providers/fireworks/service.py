@@ -1,0 +1,301 @@
+"""Fireworks AI: datasets, LoRA supervised fine-tuning jobs, watching and chat, as the Provider
+interface. The control plane is REST over ``httpx2`` at the API root (``/v1/accounts/{a}/…``);
+chat goes through the ``openai`` SDK at ``{root}/inference/v1``. Uploads, job shapes and errors
+are noted in their own modules.
+
+The job endpoints (docs.fireworks.ai/api-reference/create-supervised-fine-tuning-job and
+get-…; fw-ai-external/python-sdk ``types/supervised_fine_tuning_job_create_params.py``,
+``…_list_response.py``; firectl ``supervised-fine-tuning-job cancel``):
+
+- ``POST /v1/accounts/{a}/supervisedFineTuningJobs`` with ``dataset`` (the dataset's full
+  name), ``baseModel``, ``outputModel`` (the trained model's id; the job's id when unset),
+  ``displayName``, ``epochs``, ``learningRate``, ``loraRank``, ``maxContextLength``,
+  ``batchSizeSamples``, ``evaluationDataset`` → the job.
+- ``GET .../supervisedFineTuningJobs?pageSize=&pageToken=`` → ``{"supervisedFineTuningJobs":
+  [...], "nextPageToken", "totalSize"}``; ``GET .../supervisedFineTuningJobs/{id}`` → the job;
+  ``POST .../supervisedFineTuningJobs/{id}:cancel`` with ``{}``.
+- ``GET /v1/accounts/{a}`` → the account (the cheap authenticated call that also proves the
+  account id); ``GET /v1/accounts/{a}/models`` → ``{"models": [...], "nextPageToken"}``.
+
+Fireworks trains LoRA add-ons ("Fireworks uses LoRA", docs.fireworks.ai/fine-tuning/
+finetuning-intro); FineAuthor asks for no full fine-tune there. It publishes no event list or
+step-by-step loss for these jobs that we could confirm, and no price quote we could read, so
+those answers are the job's state as an event, no loss points, and no quote.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fineauthor.providers.base import (
+    Cancelled,
+    Checkpoint,
+    Job,
+    JobEvent,
+    MetricPoint,
+    PriceEstimate,
+    Progress,
+    Provider,
+    ProviderError,
+    RemoteModel,
+    TrainingOptions,
+    UploadedFile,
+)
+from fineauthor.providers.fireworks.chat import inference_url, stream_reply
+from fineauthor.providers.fireworks.errors import NAME
+from fineauthor.providers.fireworks.fields import as_dict, as_list, as_text, last_segment
+from fineauthor.providers.fireworks.records import PROVIDER_ID, job_record, state_event
+from fineauthor.providers.fireworks.transport import FireworksREST
+from fineauthor.providers.fireworks.uploads import (
+    DIRECT_UPLOAD_LIMIT,
+    find_dataset,
+    upload_dataset,
+)
+
+# FineAuthor's own choices, not Fireworks' defaults (which we could not confirm): a small
+# adapter (the rank is its size) is plenty for a writer's style, and the learning rate the
+# writer's multiplier scales is the usual one for LoRA training.
+LORA_RANK = 8
+BASE_LEARNING_RATE = 1e-4
+_PAGE_SIZE = 200
+_MAX_PAGES = 25  # 5,000 jobs: more than any writer has, and a bound on a looping token
+
+
+class FireworksProvider(Provider):
+    """Fireworks AI for one account, reached with one API key. Not thread-safe: one instance
+    per worker."""
+
+    id = PROVIDER_ID
+    name = "Fireworks AI"
+
+    def __init__(
+        self,
+        api_key: str,
+        account: str,
+        base_url: str | None = None,
+        *,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        sleep: Callable[[float], None] = time.sleep,
+        direct_upload_limit: int = DIRECT_UPLOAD_LIMIT,
+    ) -> None:
+        api_key = api_key.strip()
+        if not api_key.isascii() or not api_key.isprintable():
+            # Checked here, so no HTTP library ever quotes a piece of it in an error.
+            raise ProviderError(
+                ProviderError.AUTH,
+                f"That {NAME} key has characters an API key never contains. Copy it again "
+                "from fireworks.ai and paste it in Settings → Accounts.",
+            )
+        self._rest = FireworksREST(
+            api_key, account, base_url, timeout=timeout, max_retries=max_retries, sleep=sleep
+        )
+        self._direct_limit = direct_upload_limit
+        self._chat_client: Any = None
+        # The job as last fetched, so the poll that follows a get_job (for its events) costs
+        # no second request and sees the same moment.
+        self._fetched: tuple[str, dict[str, Any]] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return self._rest.base_url
+
+    @property
+    def account(self) -> str:
+        return self._rest.account
+
+    def __repr__(self) -> str:  # never the key
+        return f"FireworksProvider(base_url={self.base_url!r}, account={self.account!r})"
+
+    def close(self) -> None:
+        self._rest.close()
+        if self._chat_client is not None:
+            self._chat_client.close()
+
+    def __enter__(self) -> FireworksProvider:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ the account
+
+    def check_key(self) -> None:
+        self._rest.request("GET", self._rest.account_path())
+
+    def list_models(self) -> list[RemoteModel]:
+        models = self._pages("/models", "models")
+        return [
+            RemoteModel(id=as_text(m.get("name")), owned_by=self.account)
+            for m in models
+            if as_text(m.get("name"))
+        ]
+
+    # ------------------------------------------------------------------ datasets
+
+    def upload(
+        self,
+        path: Path,
+        *,
+        filename: str | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> UploadedFile:
+        return upload_dataset(
+            self._rest,
+            path,
+            filename=filename,
+            progress=progress,
+            cancelled=cancelled,
+            direct_limit=self._direct_limit,
+        )
+
+    def find_file(self, filename: str) -> UploadedFile | None:
+        return find_dataset(self._rest, filename)
+
+    # ------------------------------------------------------------------ jobs
+
+    def create_job(self, model: str, training_file: str, options: TrainingOptions) -> Job:
+        if not options.lora:
+            raise ProviderError(
+                ProviderError.REFUSED,
+                f"{NAME} trains LoRA add-ons only (a small adapter on top of the base model), "
+                "not full fine-tunes. Leave “LoRA” on to train there.",
+            )
+        body: dict[str, Any] = {
+            "dataset": training_file,
+            "baseModel": model,
+            "loraRank": LORA_RANK,
+            "displayName": f"FineAuthor: {last_segment(training_file)}"[:60],
+        }
+        if options.suffix:
+            body["outputModel"] = _output_model_id(options.suffix)
+        if options.epochs is not None:
+            body["epochs"] = options.epochs
+        if options.learning_rate_multiplier is not None:
+            body["learningRate"] = BASE_LEARNING_RATE * options.learning_rate_multiplier
+        if options.batch_size is not None:
+            body["batchSizeSamples"] = options.batch_size
+        if options.validation_file_id:
+            body["evaluationDataset"] = options.validation_file_id
+        # Never retried: a second request could start a second, paid, job.
+        response = self._rest.request(
+            "POST",
+            self._rest.account_path("/supervisedFineTuningJobs"),
+            json=body,
+            retry=False,
+            creating=True,
+            model=model,
+        )
+        return self._job(self._rest.json(response))
+
+    def find_job(self, training_file: str) -> Job | None:
+        jobs = [job for job in self._all_jobs() if job.training_file == training_file]
+        return jobs[0] if jobs else None
+
+    def get_job(self, job_id: str) -> Job:
+        raw = self._raw_job(job_id)
+        self._fetched = (last_segment(job_id), raw)
+        return self._job(raw)
+
+    def list_jobs(self, limit: int = 20) -> list[Job]:
+        return self._all_jobs()[: max(0, limit)]
+
+    def cancel_job(self, job_id: str) -> Job:
+        # Asking twice to stop is harmless, so this one may be retried.
+        path = self._rest.account_path(f"/supervisedFineTuningJobs/{last_segment(job_id)}")
+        self._rest.request("POST", f"{path}:cancel", json={})
+        return self.get_job(job_id)
+
+    def _all_jobs(self) -> list[Job]:
+        raw = self._pages("/supervisedFineTuningJobs", "supervisedFineTuningJobs")
+        jobs = [self._job(item) for item in raw]
+        oldest = datetime.min.replace(tzinfo=UTC)  # newest first, whatever order they came in
+        return sorted(jobs, key=lambda job: job.created_at or oldest, reverse=True)
+
+    def _raw_job(self, job_id: str) -> dict[str, Any]:
+        path = self._rest.account_path(f"/supervisedFineTuningJobs/{last_segment(job_id)}")
+        return self._rest.json(self._rest.request("GET", path))
+
+    def _job(self, data: dict[str, Any]) -> Job:
+        return job_record(data, account=self.account, secret=self._rest.api_key)
+
+    def _pages(self, collection: str, key: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        token = ""
+        for _ in range(_MAX_PAGES):
+            params = {"pageSize": str(_PAGE_SIZE)}
+            if token:
+                params["pageToken"] = token
+            data = self._rest.json(
+                self._rest.request("GET", self._rest.account_path(collection), params=params)
+            )
+            items.extend(as_dict(item) for item in as_list(data.get(key)))
+            token = as_text(data.get("nextPageToken"))
+            if not token:
+                break
+        return items
+
+    # ------------------------------------------------------------------ progress
+
+    def events(self, job_id: str, after: str | None = None) -> list[JobEvent]:
+        fetched, self._fetched = self._fetched, None
+        if fetched is not None and fetched[0] == last_segment(job_id):
+            raw = fetched[1]
+        else:
+            raw = self._raw_job(job_id)
+        event = state_event(raw, secret=self._rest.api_key)
+        return [] if event.id == after else [event]
+
+    def metrics(self, job_id: str) -> list[MetricPoint]:
+        return []
+
+    def checkpoints(self, job_id: str) -> list[Checkpoint]:
+        return []
+
+    def estimate_price(
+        self, model: str, training_file: str, options: TrainingOptions
+    ) -> PriceEstimate | None:
+        return None
+
+    # ------------------------------------------------------------------ chat
+
+    def chat(
+        self,
+        model: str,
+        messages: Sequence[dict[str, str]],
+        *,
+        temperature: float = 1.0,
+        max_tokens: int | None = None,
+    ) -> Iterator[str]:
+        if self._chat_client is None:
+            import openai  # heavy: only when the bench asks
+
+            self._chat_client = openai.OpenAI(
+                api_key=self._rest.api_key,
+                base_url=inference_url(self.base_url),
+                timeout=self._rest.timeout,
+                max_retries=self._rest.max_retries,
+            )
+        return stream_reply(
+            self._chat_client,
+            secret=self._rest.api_key,
+            account=self.account,
+            model=model,
+            messages=messages,
+            temperature=temperature,
+            max_tokens=max_tokens,
+        )
+
+
+def _output_model_id(suffix: str) -> str:
+    """The writer's word as a model id Fireworks accepts (lower-case letters, digits and
+    hyphens), made unique so a second training never collides with the first."""
+    word = re.sub(r"[^a-z0-9-]+", "-", suffix.lower()).strip("-")[:40].rstrip("-")
+    return f"{word or 'model'}-{uuid.uuid4().hex[:6]}"

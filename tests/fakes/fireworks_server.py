@@ -1,0 +1,320 @@
+"""A fake Fireworks AI API on the shared loopback base (tests/fakes/http.py), following the
+request and response shapes noted in ``fineauthor/providers/fireworks/`` (Fireworks' API
+reference and its generated Python SDK); its state and its jobs' life are in
+tests/fakes/fireworks_account.py."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.fakes.fireworks_account import (
+    ACCOUNT_ID,
+    FakeDataset,
+    FakeJob,
+    FireworksAccount,
+    dataset_problems,
+)
+from tests.fakes.http import FakeHTTPServer, Request, Response, json_response, sse_response
+
+TUNABLE_MODELS = (
+    "accounts/fireworks/models/llama-v3p1-8b-instruct",
+    "accounts/fireworks/models/qwen3-8b",
+)
+CHAT_REPLY = "Rain ticked on the skylight while the press turned over its last page."
+
+# gRPC codes, as the gateway sends them in error bodies.
+_CODES = {400: 3, 401: 16, 402: 9, 403: 7, 404: 5, 409: 6, 429: 8, 500: 13}
+
+
+def gateway_error(message: str, status: int) -> Response:
+    """The control plane's error shape (the gRPC gateway's)."""
+    return json_response({"code": _CODES.get(status, 2), "message": message, "details": []}, status)
+
+
+class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
+    """Fireworks under one API root: ``/v1/accounts/{account}/…`` and ``/inference/v1/…``;
+    ``base_url`` is what the provider is given.
+
+    The routes: the account, datasets (create, get, ``:upload`` multipart,
+    ``:getUploadEndpoint`` → a signed address on a second server, ``storage``, that takes no
+    key, then ``:validateUpload``), supervised fine-tuning jobs (create, list with pages, get,
+    ``:cancel``), the account's models, and OpenAI-style streamed chat.
+
+    Scenarios: a revoked key (set ``api_key``), an unknown account (any but ``account``), no
+    credit (``no_credit``), a model not offered (anything outside ``tunable_models``), a job
+    that fails naming a line (``fail_next_job``), a dataset refused (any line that is not a chat
+    example, or ``reject_line``). Faults come from ``fail_next``.
+    """
+
+    def __init__(
+        self, *, api_key: str = "fw_fake-key-for-tests-0123456789", account: str = ACCOUNT_ID
+    ) -> None:
+        FakeHTTPServer.__init__(self, api_key=api_key)
+        FireworksAccount.__init__(self)
+        self.account = account
+        self.storage = FakeHTTPServer(api_key=None)  # signed addresses need no key
+        self.create_bodies: list[dict[str, Any]] = []  # every job creation body
+        self.chat_bodies: list[dict[str, Any]] = []
+        self.tunable_models: list[str] = list(TUNABLE_MODELS)
+        self.no_credit = False
+        self.reject_line: tuple[int, str] | None = None
+        self.fail_next_job: str | None = None
+        self.page_size_cap = 2  # the list is paged even for a handful of jobs
+        self._routes_added()
+
+    # -- life cycle: the storage server comes and goes with the API
+
+    @property
+    def base_url(self) -> str:
+        return self.url
+
+    def start(self) -> FakeFireworksServer:
+        self.storage.start()
+        super().start()
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        self.storage.stop()
+
+    def __enter__(self) -> FakeFireworksServer:
+        return self.start()
+
+    # -- Fireworks' shapes for a refused key and an unknown address
+
+    def unauthorized(self, request: Request) -> Response:
+        # Echo the key sent, as some services do: the client must never repeat it.
+        return gateway_error(f"invalid API key: {request.bearer}", 401)
+
+    def not_found(self, request: Request) -> Response:
+        return gateway_error(f"Not Found: {request.method} {request.path}", 404)
+
+    # -- routes (earlier routes win: the ":verb" ones come before the plain ones)
+
+    def _routes_added(self) -> None:
+        route = self.route
+        base = "/v1/accounts/{account}"
+
+        def known(request: Request) -> Response | None:
+            if request.params["account"] != self.account:
+                return gateway_error(f'account "{request.params["account"]}" not found', 404)
+            return None
+
+        @route("GET", base)
+        def account(request: Request) -> Response:
+            return known(request) or json_response(
+                {"name": f"accounts/{self.account}", "displayName": "Saltmarrow", "state": "READY"}
+            )
+
+        @route("POST", base + "/datasets/{dataset}:upload")
+        def upload(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            part = request.form().files.get("file")
+            if part is None:
+                return gateway_error("missing file", 400)
+            with self.state_lock:
+                stored = self.datasets.get(request.params["dataset"])
+                if stored is None:
+                    return gateway_error("dataset not found", 404)
+                stored.data = part.data
+                problem = dataset_problems(part.data, reject_line=self.reject_line)
+                if problem:
+                    return gateway_error(problem, 400)
+                stored.state = "READY"
+            return json_response(
+                {
+                    "id": stored.id,
+                    "object": "file",
+                    "bytes": len(part.data),
+                    "created_at": 1_790_000_000,
+                    "filename": part.filename,
+                    "purpose": "fine-tune",
+                }
+            )
+
+        @route("POST", base + "/datasets/{dataset}:getUploadEndpoint")
+        def upload_endpoint(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            sizes = (request.json() or {}).get("filenameToSize") or {}
+            with self.state_lock:
+                stored = self.datasets.get(request.params["dataset"])
+                if stored is None:
+                    return gateway_error("dataset not found", 404)
+                stored.signed = True
+            urls = {
+                name: f"{self.storage.url}/upload/{stored.id}/{name}?X-Goog-Signature=fake"
+                for name in sizes
+            }
+            return json_response({"filenameToSignedUrls": urls})
+
+        @self.storage.route("PUT", "/upload/{dataset}/{filename}")
+        def store(request: Request) -> Response:
+            with self.state_lock:
+                stored = self.datasets.get(request.params["dataset"])
+                if stored is None or not stored.signed:
+                    return Response(status=403, body=b"<Error>AccessDenied</Error>")
+                stored.data = request.body
+            return Response(status=200)
+
+        @route("POST", base + "/datasets/{dataset}:validateUpload")
+        def validate(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            with self.state_lock:
+                stored = self.datasets.get(request.params["dataset"])
+                if stored is None:
+                    return gateway_error("dataset not found", 404)
+                if not stored.data:
+                    return gateway_error("no file was uploaded to the dataset", 400)
+                problem = dataset_problems(stored.data, reject_line=self.reject_line)
+                if problem:
+                    return gateway_error(problem, 400)
+                stored.state = "READY"
+            return json_response({})
+
+        @route("POST", base + "/datasets")
+        def create_dataset(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            body = request.json() or {}
+            dataset_id, dataset = body.get("datasetId"), body.get("dataset") or {}
+            if not dataset_id or "userUploaded" not in dataset:
+                return gateway_error("datasetId and dataset.userUploaded are required", 400)
+            with self.state_lock:
+                if dataset_id in self.datasets:
+                    return gateway_error(f"dataset {dataset_id} already exists", 409)
+                stored = FakeDataset(
+                    dataset_id,
+                    str(dataset.get("displayName", "")),
+                    str(dataset.get("exampleCount", "0")),
+                    self.now(),
+                )
+                self.datasets[dataset_id] = stored
+                return json_response(stored.as_json(self.account))
+
+        @route("GET", base + "/datasets/{dataset}")
+        def get_dataset(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            with self.state_lock:
+                stored = self.datasets.get(request.params["dataset"])
+                if stored is None:
+                    return gateway_error("dataset not found", 404)
+                return json_response(stored.as_json(self.account))
+
+        @route("POST", base + "/supervisedFineTuningJobs/{job}:cancel")
+        def cancel(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            with self.state_lock:
+                job = self.jobs.get(request.params["job"])
+                if job is None:
+                    return gateway_error("supervised fine-tuning job not found", 404)
+                if not job.finished:
+                    job.state = "JOB_STATE_CANCELLING"
+                    job.updated = self.now()
+            return json_response({})
+
+        @route("POST", base + "/supervisedFineTuningJobs")
+        def create_job(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            body = request.json() or {}
+            with self.state_lock:
+                self.create_bodies.append(body)
+                if self.no_credit:
+                    return gateway_error(
+                        "Account has insufficient credit balance; please add credits.", 402
+                    )
+                if body.get("baseModel") not in self.tunable_models:
+                    return gateway_error(f"base model {body.get('baseModel')} is not tunable", 400)
+                dataset_name = str(body.get("dataset", ""))
+                stored = self.datasets.get(dataset_name.rsplit("/", 1)[-1])
+                if stored is None or stored.state != "READY":
+                    return gateway_error(f"dataset {dataset_name} is not ready", 400)
+                job = FakeJob(
+                    id=uuid.uuid4().hex[:12],
+                    request=body,
+                    created=self.now(),
+                    fail_message=self.fail_next_job,
+                )
+                self.fail_next_job = None
+                self.jobs[job.id] = job
+                return json_response(job.as_json(self.account))
+
+        @route("GET", base + "/supervisedFineTuningJobs")
+        def list_jobs(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            size = min(int(request.query.get("pageSize", 50)), self.page_size_cap)
+            start = int(request.query.get("pageToken") or 0)
+            with self.state_lock:  # creation order; Fireworks promises none
+                every = [job.as_json(self.account) for job in self.jobs.values()]
+            page: dict[str, Any] = {
+                "supervisedFineTuningJobs": every[start : start + size],
+                "totalSize": len(every),
+            }
+            if start + size < len(every):
+                page["nextPageToken"] = str(start + size)
+            return json_response(page)
+
+        @route("GET", base + "/supervisedFineTuningJobs/{job}")
+        def get_job(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            with self.state_lock:
+                job = self.jobs.get(request.params["job"])
+                if job is None:
+                    return gateway_error("supervised fine-tuning job not found", 404)
+                self.advance(job)
+                return json_response(job.as_json(self.account))
+
+        @route("GET", base + "/models")
+        def models(request: Request) -> Response:
+            if (refused := known(request)) is not None:
+                return refused
+            with self.state_lock:
+                done = [j for j in self.jobs.values() if j.state == "JOB_STATE_COMPLETED"]
+                names = [j.as_json(self.account)["outputModel"] for j in done]
+            return json_response({"models": [{"name": name} for name in names]})
+
+        @route("POST", "/inference/v1/chat/completions")
+        def chat(request: Request) -> Response:
+            body = request.json() or {}
+            with self.state_lock:
+                self.chat_bodies.append(body)
+            model = body.get("model")
+            if model not in self.tunable_models:
+                return json_response(
+                    {
+                        "error": {
+                            "object": "error",
+                            "type": "invalid_request_error",
+                            "message": f"Model not found, inaccessible, and/or not deployed: "
+                            f"{model}",
+                        }
+                    },
+                    404,
+                )
+            words = CHAT_REPLY.split(" ")
+            chunks: list[Any] = [
+                {
+                    "id": "chat-1",
+                    "object": "chat.completion.chunk",
+                    "model": model,
+                    "choices": [{"index": 0, "delta": {"content": w if i == 0 else " " + w}}],
+                }
+                for i, w in enumerate(words)
+            ]
+            chunks.append(
+                {
+                    "id": "chat-1",
+                    "object": "chat.completion.chunk",
+                    "model": model,
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
+            )
+            return sse_response(chunks, final="[DONE]")
