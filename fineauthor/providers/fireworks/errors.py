@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from fineauthor.providers.base import ProviderError
-from fineauthor.providers.fireworks.fields import as_dict, as_text
+from fineauthor.providers.json_fields import as_dict, as_text
 from fineauthor.providers.scrubbing import scrub
 
 NAME = "Fireworks"

@@ -26,7 +26,7 @@ from fineauthor.providers.base import (
     JobEvent,
 )
 from fineauthor.providers.fireworks.errors import NAME, line_of
-from fineauthor.providers.fireworks.fields import as_dict, as_int, as_text, as_time, last_segment
+from fineauthor.providers.json_fields import as_dict, as_int, as_text, as_time
 from fineauthor.providers.scrubbing import scrub
 
 PROVIDER_ID = "fireworks"
@@ -78,6 +78,11 @@ STATE_WORDS: dict[str, str] = {
     "JOB_STATE_DELETING": f"The training was deleted at {NAME}.",
     "JOB_STATE_DELETING_CLEANING_UP": f"The training was deleted at {NAME}.",
 }
+
+
+def last_segment(name: str) -> str:
+    """``accounts/a/supervisedFineTuningJobs/j1`` → ``j1`` (a bare id stays as it is)."""
+    return name.rstrip("/").rsplit("/", 1)[-1]
 
 
 def state_of(word: str) -> str:

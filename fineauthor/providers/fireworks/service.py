@@ -49,14 +49,19 @@ from fineauthor.providers.base import (
 )
 from fineauthor.providers.fireworks.chat import inference_url, stream_reply
 from fineauthor.providers.fireworks.errors import NAME
-from fineauthor.providers.fireworks.fields import as_dict, as_list, as_text, last_segment
-from fineauthor.providers.fireworks.records import PROVIDER_ID, job_record, state_event
+from fineauthor.providers.fireworks.records import (
+    PROVIDER_ID,
+    job_record,
+    last_segment,
+    state_event,
+)
 from fineauthor.providers.fireworks.transport import FireworksREST
 from fineauthor.providers.fireworks.uploads import (
     DIRECT_UPLOAD_LIMIT,
     find_dataset,
     upload_dataset,
 )
+from fineauthor.providers.json_fields import as_dict, as_list, as_text
 
 # FineAuthor's own choices, not Fireworks' defaults (which we could not confirm): a small
 # adapter (the rank is its size) is plenty for a writer's style, and the learning rate the

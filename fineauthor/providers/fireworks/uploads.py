@@ -34,8 +34,8 @@ import httpx2
 
 from fineauthor.providers.base import Cancelled, Progress, ProviderError, UploadedFile
 from fineauthor.providers.fireworks.errors import NAME, network_error, upload_stopped
-from fineauthor.providers.fireworks.fields import as_dict, as_text
 from fineauthor.providers.fireworks.transport import FireworksREST
+from fineauthor.providers.json_fields import as_dict, as_text
 
 DIRECT_UPLOAD_LIMIT = 150 * 1024 * 1024  # Fireworks' limit for the one-request upload
 _CHUNK = 64 * 1024

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx2
 
+from fineauthor.providers.json_fields import as_dict, as_list
 from fineauthor.providers.together.errors import error_from_body, network_error
-from fineauthor.providers.together.fields import as_dict, as_list
 from fineauthor.providers.together.transport import TogetherREST
 
 # ``POST /chat/completions`` with ``"stream": true`` → server-sent ``data: {chunk}`` lines,

@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 from fineauthor.providers.base import ProviderError
+from fineauthor.providers.json_fields import as_dict, as_list, as_text
 from fineauthor.providers.scrubbing import scrub
-from fineauthor.providers.together.fields import as_dict, as_list, as_text
 
 # Errors are ``{"error": {"message", "type", "code", "param"}}``; 401 bad key, 402 spending
 # limit or no credit, 404 unknown endpoint or model, 429 rate limit, 500/503 server trouble

@@ -20,8 +20,7 @@ from fineauthor.providers.base import (
     JobEvent,
     ProviderError,
 )
-from fineauthor.providers.scrubbing import scrub
-from fineauthor.providers.together.fields import (
+from fineauthor.providers.json_fields import (
     as_dict,
     as_int,
     as_list,
@@ -29,6 +28,7 @@ from fineauthor.providers.together.fields import (
     as_text,
     as_time,
 )
+from fineauthor.providers.scrubbing import scrub
 from fineauthor.providers.together.transport import TogetherREST
 
 # The shapes read here, and where they were confirmed (stored copies, read in late 2026):

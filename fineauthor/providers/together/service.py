@@ -25,9 +25,7 @@ from fineauthor.providers.base import (
     TrainingOptions,
     UploadedFile,
 )
-from fineauthor.providers.together.chat import stream_reply
-from fineauthor.providers.together.errors import model_unavailable
-from fineauthor.providers.together.fields import (
+from fineauthor.providers.json_fields import (
     as_dict,
     as_int,
     as_list,
@@ -35,6 +33,8 @@ from fineauthor.providers.together.fields import (
     as_text,
     as_time,
 )
+from fineauthor.providers.together.chat import stream_reply
+from fineauthor.providers.together.errors import model_unavailable
 from fineauthor.providers.together.records import PROVIDER_ID, event_records, job_record
 from fineauthor.providers.together.transport import TogetherREST
 from fineauthor.providers.together.uploads import find_uploaded_file, upload_file

@@ -11,8 +11,8 @@ from typing import Any
 import httpx2
 
 from fineauthor.providers.base import Cancelled, Progress, ProviderError, UploadedFile
+from fineauthor.providers.json_fields import as_dict, as_int, as_list, as_number, as_text
 from fineauthor.providers.together.errors import network_error, raise_if_rejected, upload_stopped
-from fineauthor.providers.together.fields import as_dict, as_int, as_list, as_number, as_text
 from fineauthor.providers.together.transport import TogetherREST
 
 # The shapes used here, and where they were confirmed (stored copies, read in late 2026):
