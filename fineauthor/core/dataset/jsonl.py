@@ -71,7 +71,20 @@ def _raw_lines(path: Path, stream) -> Iterator[bytes]:
         if b"\x00" in head:
             raise _unusable(path, "it is not a text file.")
         stream.seek(0)
-        yield from stream
+        if b"\r" in head and b"\n" not in head:
+            # Old Mac line endings: each line ends with a carriage return alone.
+            yield from _cr_lines(stream)
+        else:
+            yield from stream  # \n and \r\n (the \r is whitespace to the JSON reader)
+
+
+def _cr_lines(stream, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    rest = b""
+    while chunk := stream.read(chunk_size):
+        *lines, rest = (rest + chunk).split(b"\r")
+        yield from lines
+    if rest:
+        yield rest
 
 
 def read_jsonl(path: Path) -> Iterator[Line]:
@@ -130,10 +143,14 @@ def _chain(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
 def _json_problem(number: int, text: str, problem: ValueError) -> Problem:
     where = getattr(problem, "colno", None)
     position = f" near character {where}" if where else ""
-    hint = ""
     stripped = text.strip()
     if stripped in ("[", "]", "{", "}") or stripped.endswith(","):
         hint = " It looks like a pretty-printed JSON file; each example must be on one line."
+    else:
+        hint = (
+            " Each line must hold one example as a JSON object, such as "
+            '{"messages": [...]}; fix or remove this line.'
+        )
     return error(
         "invalid_json",
         f"Line {number} is not valid JSON{position}.{hint}",

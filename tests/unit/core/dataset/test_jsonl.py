@@ -128,3 +128,30 @@ def test_absurdly_nested_json_is_a_line_problem(tmp_path: Path) -> None:
         (1, "invalid_json"),
         (2, None),
     ]
+
+
+def test_old_mac_line_endings_are_read_as_lines(tmp_path: Path) -> None:
+    # A carriage return alone ends each line, as on classic Mac OS and in some exports.
+    body = "\r".join(json.dumps(LINE) for _ in range(4)) + "\r"
+    lines = list(read_jsonl(_write(tmp_path / "mac.jsonl", body.encode())))
+    assert [line.number for line in lines] == [1, 2, 3, 4]
+    assert all(line.value == LINE and line.problem is None for line in lines)
+
+
+def test_old_mac_lines_longer_than_a_read_keep_their_numbers(tmp_path: Path) -> None:
+    long = {"messages": [{"role": "user", "content": "x" * 3000}, *LINE["messages"][1:]]}
+    body = "\r".join(json.dumps(long) for _ in range(600)) + "\r{broken\r"
+    lines = list(read_jsonl(_write(tmp_path / "mac-big.jsonl", body.encode())))
+    assert len(lines) == 601
+    assert all(line.value == long for line in lines[:600])
+    assert lines[600].number == 601 and lines[600].problem is not None
+
+
+def test_a_line_that_is_not_json_says_what_to_do(tmp_path: Path) -> None:
+    data = json.dumps(LINE).encode() + b"\n" + b"Chapter one, in plain text\n"
+    lines = list(read_jsonl(_write(tmp_path / "c.jsonl", data)))
+    problem = lines[1].problem
+    assert problem is not None and problem.line == 2
+    assert problem.message.startswith("Line 2 is not valid JSON")
+    assert "one example as a JSON object" in problem.message
+    assert "fix or remove this line" in problem.message
