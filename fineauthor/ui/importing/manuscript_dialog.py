@@ -46,10 +46,11 @@ from fineauthor.core.importers.manuscript.pieces import (
     merge,
     split,
     split_at,
+    worth_keeping,
 )
-from fineauthor.core.importers.manuscript.reading import read_manuscript
 from fineauthor.core.writing.prompt_template import placeholders
 from fineauthor.ui.importing.base import ImportDialogBase
+from fineauthor.ui.importing.emphasis_choice import EmphasisChoice, read_both
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.widgets.labels import bold
 from fineauthor.ui.widgets.length import LONG, ON_TARGET, SHORT, length_status, length_verdict
@@ -57,9 +58,6 @@ from fineauthor.ui.widgets.length import LONG, ON_TARGET, SHORT, length_status, 
 #: The wizard keeps the writer's usual user prompt under this key of the project's answers
 #: (fineauthor.ui.wizard.draft.TEMPLATE).
 WIZARD_TEMPLATE_KEY = "prompt_template"
-#: Pieces shorter than this, and much shorter than the rest, start unticked: title pages,
-#: dedications, a stray line (a collection of 100-word stories keeps its stories).
-TINY_WORDS = 100
 #: Characters of a paragraph shown in the list of paragraphs.
 PARAGRAPH_PREVIEW = 140
 
@@ -156,7 +154,7 @@ class PiecesModel(QAbstractTableModel):
         """New pieces; without ``kept``, all but the tiny ones are ticked."""
         self.beginResetModel()
         self._pieces = list(pieces)
-        self._kept = list(kept) if kept is not None else _worth_keeping(pieces)
+        self._kept = list(kept) if kept is not None else worth_keeping(pieces)
         self.endResetModel()
         self.changed.emit()
 
@@ -191,15 +189,6 @@ class PiecesModel(QAbstractTableModel):
         )
 
 
-def _worth_keeping(pieces: list[Piece]) -> list[bool]:
-    """Whether each piece starts ticked: all but the tiny ones, a quarter of the usual length."""
-    if not pieces:
-        return []
-    usual = sorted(piece.words for piece in pieces)[len(pieces) // 2]
-    tiny = min(TINY_WORDS, usual // 4)
-    return [piece.words >= tiny for piece in pieces]
-
-
 class ManuscriptImportDialog(ImportDialogBase):
     """Reads the manuscript at ``path`` as soon as it is made, then shows it in pieces.
 
@@ -217,6 +206,7 @@ class ManuscriptImportDialog(ImportDialogBase):
     ) -> None:
         super().__init__(document, path, parent)
         self.manuscript: Manuscript | None = None
+        self._readings: tuple[Manuscript, Manuscript | None] | None = None  # with, without emphasis
         settings = document.settings
         if template is None:
             stored = settings.wizard.get(WIZARD_TEMPLATE_KEY) if settings.wizard else None
@@ -239,7 +229,7 @@ class ManuscriptImportDialog(ImportDialogBase):
         self.resize(560, 160)
         path = self.path
         self._read_in_background(
-            lambda _progress, _cancelled: read_manuscript(path), percent=False, stop_on_bug=True
+            lambda _progress, _cancelled: read_both(path), percent=False, stop_on_bug=True
         )
 
     # Pages -----------------------------------------------------------------------------------
@@ -266,6 +256,9 @@ class ManuscriptImportDialog(ImportDialogBase):
         layout.addWidget(self.headline)
         layout.addWidget(self.notes_label)
         layout.addLayout(level_row)
+        self.emphasis_check = EmphasisChoice()
+        self.emphasis_check.toggled.connect(self._emphasis_changed)
+        layout.addWidget(self.emphasis_check)
         layout.addWidget(splitter, 1)
         layout.addSpacing(6)
         layout.addWidget(self.prompt_label)
@@ -395,8 +388,10 @@ class ManuscriptImportDialog(ImportDialogBase):
 
     # Reading ---------------------------------------------------------------------------------
 
-    def _read(self, manuscript: Manuscript) -> None:
-        self.manuscript = manuscript
+    def _read(self, readings: tuple[Manuscript, Manuscript | None]) -> None:
+        self._readings = readings
+        self.manuscript = manuscript = readings[0]
+        self.emphasis_check.offer(readings[1])
         self.state = "ready"
         if manuscript.notes:
             self.notes_label.setText("\n".join(manuscript.notes))
@@ -444,6 +439,17 @@ class ManuscriptImportDialog(ImportDialogBase):
     def _level_changed(self, _checked: bool) -> None:
         if self.manuscript is not None:
             self._cut()
+
+    @Slot(bool)
+    def _emphasis_changed(self, keep: bool) -> None:
+        """The same pieces, with or without italics and bold (ticks kept if nothing was merged
+        or split)."""
+        if self._readings is not None and self._readings[1] is not None:
+            self.manuscript = self._readings[0 if keep else 1]
+            kept = [self.model.is_kept(row) for row in range(self.model.rowCount())]
+            self._cut()
+            if len(kept) == self.model.rowCount():
+                self.model.set_pieces(self.model.pieces(), kept)
 
     def _cut(self) -> None:
         assert self.manuscript is not None

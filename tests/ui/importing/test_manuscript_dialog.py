@@ -359,6 +359,49 @@ def test_the_window_routes_files_by_their_suffix(qtbot, window, tmp_path, name, 
     assert window.document.count() == 0
 
 
+def _italic_word_file(tmp_path: Path) -> Path:
+    import docx
+
+    made = docx.Document()
+    made.add_heading("Chapter One", level=1)
+    line = made.add_paragraph("She had ")
+    line.add_run("never").italic = True
+    line.add_run(" once seen the ship. " + "The beam swung out over the water. " * 40)
+    made.add_heading("Chapter Two", level=1)
+    made.add_paragraph("A ")
+    made.paragraphs[-1].add_run("bold").bold = True
+    made.paragraphs[-1].add_run(" man came on the boat. " + "He stayed for supper. " * 40)
+    path = tmp_path / "italic.docx"
+    made.save(str(path))
+    return path
+
+
+def test_a_word_files_emphasis_is_kept_unless_the_writer_unticks_it(
+    qtbot, document, tmp_path
+) -> None:
+    dialog = _open(qtbot, ManuscriptImportDialog(document, _italic_word_file(tmp_path)))
+    _ready(qtbot, dialog)
+    box = dialog.emphasis_check
+    assert box.isVisible() and box.isChecked()
+    assert box.text() == "Keep italics and bold, written as *italics* and **bold**"
+    assert "Untick to bring in the words alone" in box.toolTip()
+    assert dialog.model.piece(0).text.startswith("She had *never* once seen the ship.")
+    dialog.model.set_kept(1, False)
+    box.click()
+    assert dialog.model.piece(0).text.startswith("She had never once seen the ship.")
+    assert dialog.model.piece(1).text.startswith("A bold man came")
+    assert [dialog.model.is_kept(row) for row in range(2)] == [True, False]  # ticks stay
+    dialog.template_edit.setPlainText("")
+    dialog.add_button.click()
+    assert document.example(document.ids()[0]).response.startswith("She had never once")
+
+
+def test_the_emphasis_choice_is_offered_for_word_files_only(qtbot, document) -> None:
+    dialog = _open(qtbot, ManuscriptImportDialog(document, TXT))
+    _ready(qtbot, dialog)
+    assert not dialog.emphasis_check.isVisible()
+
+
 # Screenshot (opt-in) -------------------------------------------------------------------------
 
 

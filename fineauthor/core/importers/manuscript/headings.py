@@ -60,7 +60,7 @@ def heading_level(line: str) -> int:
     return 0
 
 
-def _bare_heading(text: str) -> bool:
+def bare_heading(text: str) -> bool:
     """Whether a heading is a chapter's name or number alone, with no subtitle after it."""
     text = unwrap(text.strip())
     found = _NUMBERED.fullmatch(text) or _UNNUMBERED.fullmatch(text)
@@ -85,18 +85,49 @@ def with_subtitles(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
         text = line.text
         if (
             heading.heading
-            and _bare_heading(heading.text)
+            and bare_heading(heading.text)
             and not line.heading
             and not line.scene_break
             and not after.heading
-            and len(text) <= 60
-            and len(text.split()) <= _SUBTITLE_WORDS
-            and "\n" not in text
+            and is_subtitle(text)
             and not text.endswith(SENTENCE_END)
-            and not text.startswith(_SPEECH_START)
         ):
             result[number + 1] = Paragraph(unwrap(text), heading.heading + 1)
     return result
+
+
+def is_subtitle(text: str) -> bool:
+    """Whether a line could be a chapter's title under its number: short, on one line, not
+    speech. (Whether it may end in a full stop depends on where it stands.)"""
+    return (
+        len(text) <= 60
+        and len(text.split()) <= _SUBTITLE_WORDS
+        and "\n" not in text
+        and not text.startswith(_SPEECH_START)
+    )
+
+
+# A heading hard-wrapped over two lines ("CHAPTER 73. Stubb and Flask kill a Right Whale; and
+# Then Have a Talk" / "over Him.") may run longer than one line's heading.
+_WRAPPED_HEADING_CHARS = 2 * MAX_HEADING_CHARS
+_WRAPPED_HEADING_WORDS = 24
+
+
+def wrapped_heading_level(text: str) -> int:
+    """The level of a numbered heading hard-wrapped over a few lines and joined again (0 if the
+    joined text is not one: a paragraph that merely begins with "BOOK I. … CHAPTER IV.")."""
+    text = " ".join(text.split())
+    if len(text) > _WRAPPED_HEADING_CHARS or len(text.split()) > _WRAPPED_HEADING_WORDS:
+        return 0
+    found = _NUMBERED.fullmatch(unwrap(text))
+    if found is None or text.endswith(","):
+        return 0
+    # A title is written in title case; a paragraph's sentence is not.
+    title = found.group("sub1") or found.group("sub2") or ""
+    words = [w for w in re.findall(r"[^\W\d_]+", title) if len(w) >= 4]
+    if words and sum(w[0].isupper() for w in words) < 0.6 * len(words):
+        return 0
+    return 1 if found.group("word").lower() in _BIG_DIVISIONS else 2
 
 
 def is_scene_break(line: str) -> bool:

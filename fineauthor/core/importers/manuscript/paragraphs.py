@@ -17,11 +17,13 @@ class ManuscriptError(DatasetError):
 class Paragraph:
     """One paragraph of a manuscript. ``heading`` is 0 for body text, else its level (1 is the
     biggest: a part or a book's title; Word's Heading 2 is 2); ``scene_break`` marks a line of
-    symbols between scenes."""
+    symbols between scenes; ``front`` marks a book's title and subtitle (Word's Title and
+    Subtitle styles), which belong to the title page, not to a chapter."""
 
     text: str
     heading: int = 0
     scene_break: bool = False
+    front: bool = False
 
 
 @dataclass(frozen=True, slots=True)

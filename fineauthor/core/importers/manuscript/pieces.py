@@ -135,8 +135,20 @@ def _title(headings: list[Paragraph]) -> str:
     for start in range(len(texts) - 1, -1, -1):
         level = heading_level(texts[start])
         if level == 2 or (level == 1 and start == len(texts) - 1):
-            return ": ".join(texts[start:])
-    return texts[-1]
+            return _joined(texts[start:])
+    # No heading reads as a chapter: the last of the biggest ones, with what follows it ("The
+    # Storm" in Heading 1, its subtitle in Heading 2).
+    biggest = min(h.heading for h in headings)
+    start = max(n for n, h in enumerate(headings) if h.heading == biggest)
+    return _joined(texts[start:])
+
+
+def _joined(texts: list[str]) -> str:
+    """Headings as one title: "Chapter 1: The Storm", but "CHAPTER IV. The Whiteness…"."""
+    title = texts[0]
+    for text in texts[1:]:
+        title += (" " if title.endswith((".", ":")) else ": ") + text
+    return title
 
 
 def _renumbered(pieces: Sequence[Piece]) -> list[Piece]:
@@ -182,3 +194,18 @@ def split_at(pieces: Sequence[Piece], index: int, paragraph: int) -> list[Piece]
     )
     second = make_piece(title, tail, index + 1, chapter=piece.chapter, marker=marker)
     return _renumbered([*pieces[:index], first, second, *pieces[index + 1 :]])
+
+
+#: Pieces shorter than this, and much shorter than the rest, are left out at first: title
+#: pages, dedications, a stray line (a collection of 100-word stories keeps its stories).
+TINY_WORDS = 100
+
+
+def worth_keeping(pieces: Sequence[Piece]) -> list[bool]:
+    """Whether each piece is worth an example: all but the tiny ones, under a quarter of the
+    usual length."""
+    if not pieces:
+        return []
+    usual = sorted(piece.words for piece in pieces)[len(pieces) // 2]
+    tiny = min(TINY_WORDS, usual // 4)
+    return [piece.words >= tiny for piece in pieces]

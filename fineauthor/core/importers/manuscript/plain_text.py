@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from fineauthor.core.importers.manuscript.headings import (
     MAX_HEADING_CHARS,
     SENTENCE_END,
+    bare_heading,
+    is_subtitle,
     special_line,
     unwrap,
+    wrapped_heading_level,
 )
 from fineauthor.core.importers.manuscript.paragraphs import ManuscriptError, Paragraph
 
@@ -114,6 +117,16 @@ def _block_paragraphs(block: list[str], *, markdown: bool) -> Iterator[Paragraph
             kinds.append(Paragraph(text, _underline_level(block[1])))
             number += 2
             continue
+        if special is not None and special.heading and not line.startswith("#"):
+            taken = _heading_in_block(block, number, special)
+            if taken is not None:
+                found, used = taken
+                for paragraph in found:
+                    lines.append(paragraph.text)
+                    kinds.append(paragraph)
+                number += used
+                continue
+            special = None  # the first line of a wrapped paragraph, not a heading
         lines.append(line)
         kinds.append(special)
         number += 1
@@ -131,6 +144,32 @@ def _block_paragraphs(block: list[str], *, markdown: bool) -> Iterator[Paragraph
         yield kind
     if prose:
         yield from _prose(prose, wrapped)
+
+
+def _heading_in_block(
+    block: list[str], number: int, heading: Paragraph
+) -> tuple[list[Paragraph], int] | None:
+    """A heading line and the lines after it in its block: the heading (with a chapter title on
+    the next line, or wrapped over two lines) and how many lines it used; or None when the line
+    only begins a wrapped paragraph ("BOOK I. (Folio) CHAPTER IV. (Hump Back).—This whale…")."""
+    rest: list[str] = []
+    for line in block[number + 1 :]:
+        if special_line(line) is not None:
+            break
+        rest.append(line)
+    if not rest:
+        return [heading], 1
+    line = block[number]
+    if bare_heading(line) and len(rest) == 1 and is_subtitle(rest[0]):
+        # "CHAPTER IV." then "The Whiteness of the Whale." on the next line: its title.
+        return [heading, Paragraph(unwrap(rest[0]), heading.heading + 1)], 2
+    if len(rest) <= 2:
+        level = wrapped_heading_level(" ".join([line, *rest]))
+        if level:
+            return [Paragraph(unwrap(" ".join([line, *rest])), level)], 1 + len(rest)
+    if len(line) >= _WRAPPED_MIN or rest[0][:1].islower():
+        return None
+    return [heading], 1
 
 
 def _prose(lines: list[str], wrapped: bool) -> Iterator[Paragraph]:

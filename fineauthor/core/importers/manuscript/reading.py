@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fineauthor.core.importers.manuscript import gutenberg
 from fineauthor.core.importers.manuscript.headings import with_subtitles
 from fineauthor.core.importers.manuscript.paragraphs import Manuscript, ManuscriptError, unreadable
 from fineauthor.core.importers.manuscript.plain_text import (
@@ -12,6 +13,7 @@ from fineauthor.core.importers.manuscript.plain_text import (
     decode_text,
     text_paragraphs,
 )
+from fineauthor.core.importers.manuscript.structure import nest_subheadings, without_front_matter
 from fineauthor.core.importers.manuscript.word_document import docx_paragraphs
 
 SUFFIXES = (".txt", ".md", ".markdown", ".docx")
@@ -20,12 +22,19 @@ SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
-def read_manuscript(path: Path) -> Manuscript:
-    """Read a .txt, .md or .docx manuscript. Raises ManuscriptError with a plain reason."""
+def read_manuscript(path: Path, *, emphasis: bool = True) -> Manuscript:
+    """Read a .txt, .md or .docx manuscript. Raises ManuscriptError with a plain reason.
+
+    A Word file's italics and bold are kept as Markdown emphasis (``*…*``, ``**…**``) unless
+    ``emphasis`` is False, and its title page and front matter are left out; Project
+    Gutenberg's header and licence never come in; subheadings stay inside their chapter.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        paragraphs, notes = docx_paragraphs(path)
+        paragraphs, notes = docx_paragraphs(path, emphasis=emphasis)
+        paragraphs, left_out = without_front_matter(with_subtitles(paragraphs))
+        notes = [left_out, *notes] if left_out else notes
     else:
         data = _read_bytes(path, MAX_TEXT_BYTES)
         if data.startswith(b"PK\x03\x04"):  # a .docx (or any zip) renamed to .txt
@@ -34,9 +43,11 @@ def read_manuscript(path: Path) -> Manuscript:
                 + SAVE_AS_TEXT
             )
         text, note = decode_text(data, path.name)
+        text, from_gutenberg = gutenberg.without_gutenberg(text)
         paragraphs = text_paragraphs(text, markdown=suffix in (".md", ".markdown"))
-        notes = [note] if note else []
-    paragraphs = with_subtitles(paragraphs)
+        paragraphs = with_subtitles(paragraphs)
+        notes = [n for n in (note, gutenberg.NOTE if from_gutenberg else None) if n]
+    paragraphs = nest_subheadings(paragraphs)
     if not any(not p.heading and not p.scene_break for p in paragraphs):
         raise ManuscriptError(f"“{path.name}” has no text in it to use as examples.")
     return Manuscript(path.name, tuple(paragraphs), tuple(notes))

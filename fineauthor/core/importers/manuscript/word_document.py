@@ -1,5 +1,6 @@
 """Word (.docx) manuscripts: the paragraphs of the main text read with the standard library's
-zipfile and ElementTree, with headings taken from Word's heading styles and outline levels."""
+zipfile and ElementTree, with headings taken from Word's heading styles and outline levels, and
+scene breaks however Word draws them (a line of symbols, a horizontal line, a bottom border)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ from xml.etree import ElementTree
 
 from fineauthor.core.importers.manuscript.headings import special_line, unwrap
 from fineauthor.core.importers.manuscript.paragraphs import ManuscriptError, Paragraph, unreadable
+from fineauthor.core.importers.manuscript.word_runs import (
+    Emphasis,
+    ParagraphText,
+    paragraph_text,
+    switched_on,
+)
+from fineauthor.core.importers.manuscript.word_runs import attr as _attr
+from fineauthor.core.importers.manuscript.word_runs import child as _child
+from fineauthor.core.importers.manuscript.word_runs import local as _local
 
 # Word's main XML unpacked: generous for a long book, small enough to refuse a zip bomb.
 MAX_DOCX_XML_BYTES = 256 * 1024 * 1024
@@ -21,17 +31,18 @@ _NOT_DOCX = (
     "protected by a password, open it in Word or LibreOffice, save it as .docx without a "
     "password, and import that."
 )
-# Parts of a paragraph whose text is not on the page: deleted tracked changes, text moved
-# away, the fallback copy of a text box, field instructions.
-_SKIPPED = {"del", "moveFrom", "Fallback", "instrText", "delText", "txbxContent", "pPr", "rPr"}
+#: How a scene break drawn as a line is written in a piece's text.
+DRAWN_BREAK = "* * *"
 
 
-def docx_paragraphs(path: Path) -> tuple[list[Paragraph], list[str]]:
+def docx_paragraphs(path: Path, *, emphasis: bool = True) -> tuple[list[Paragraph], list[str]]:
     """The paragraphs of a Word file's main text (tables' paragraphs included in place), with
     headings from their styles, and notes on what was left out.
 
-    Read with the standard library's zipfile and ElementTree: the text of every run, hyperlink,
-    field result, content control and tracked insertion counts; tracked deletions do not.
+    Read with the standard library's zipfile and ElementTree, tracked changes accepted: the text
+    of every run, hyperlink, field result, content control and insertion counts; deletions,
+    hidden text and footnotes do not (footnotes are counted in the notes). With ``emphasis``,
+    italics and bold are kept as Markdown's ``*…*`` and ``**…**``.
     """
     name = path.name
     try:
@@ -46,31 +57,138 @@ def docx_paragraphs(path: Path) -> tuple[list[Paragraph], list[str]]:
         raise unreadable(name, problem) from None
     if body is None:
         raise ManuscriptError(_NOT_DOCX.format(name=name))
-    levels = _style_levels(styles)
-    notes: list[str] = []
-    paragraphs: list[Paragraph] = []
-    tables = 0
     body_element = next((e for e in body if _local(e.tag) == "body"), None)
     if body_element is None:
         raise ManuscriptError(_NOT_DOCX.format(name=name))
-    for element, in_table in _body_paragraphs(body_element):
-        tables += in_table
-        text = _paragraph_text(element).strip()
-        if not text:
-            continue
-        level = _paragraph_level(element, levels)
+    return _Reader(styles, emphasis).read(body_element)
+
+
+class _Reader:
+    """One pass over a document's paragraphs, counting what was left out."""
+
+    def __init__(self, styles: ElementTree.Element | None, emphasis: bool) -> None:
+        self.levels = _style_levels(styles)
+        self.emphasis = _character_emphasis(styles) if emphasis else {}
+        self.bordered_styles = _bordered_styles(styles)
+        self.keep_emphasis = emphasis
+        self.tables = self.footnotes = self.endnotes = 0
+
+    def read(self, body: ElementTree.Element) -> tuple[list[Paragraph], list[str]]:
+        elements = list(_body_paragraphs(body))
+        paragraphs: list[Paragraph] = []
+        joined = ParagraphText("", "")  # text whose paragraph mark was deleted: it runs on
+        for number, (element, in_table) in enumerate(elements):
+            self.tables += in_table
+            found = paragraph_text(element, self.emphasis)
+            self.footnotes += found.footnotes
+            self.endnotes += found.endnotes
+            if joined.plain:
+                found = ParagraphText(joined.plain + found.plain, joined.marked + found.marked)
+            if _mark_deleted(element):
+                joined = found
+                continue
+            joined = ParagraphText("", "")
+            after = elements[number + 1][0] if number + 1 < len(elements) else None
+            paragraphs.extend(self._paragraphs(element, found, after))
+        return paragraphs, self._notes()
+
+    def _paragraphs(
+        self, element: ElementTree.Element, found: ParagraphText, after: ElementTree.Element | None
+    ) -> list[Paragraph]:
+        text = found.plain.strip()
+        level = _paragraph_level(element, self.levels)
         if level:
-            paragraphs.append(Paragraph(unwrap(text), level))
+            return [Paragraph(unwrap(text), level, front=_is_title(element))] if text else []
+        bordered = self._bordered(element)
+        if not text:
+            drawn = found.drawn_line or bordered
+            return [Paragraph(DRAWN_BREAK, scene_break=True)] if drawn else []
+        special = special_line(text)
+        if special is not None:
+            found_paragraphs = [special]
         else:
-            special = special_line(text)
-            paragraphs.append(special if special is not None else Paragraph(text))
-    if tables:
-        notes.append(
-            "1 paragraph inside a table was read as an ordinary paragraph."
-            if tables == 1
-            else f"{tables:,} paragraphs inside tables were read as ordinary paragraphs."
+            found_paragraphs = [Paragraph(found.marked.strip() if self.keep_emphasis else text)]
+        # A line drawn under the paragraph (a bottom border; Word draws one border round
+        # bordered paragraphs in a row, so only under the last of them), or a drawn line.
+        if found.drawn_line or (bordered and not (after is not None and self._bordered(after))):
+            found_paragraphs.append(Paragraph(DRAWN_BREAK, scene_break=True))
+        return found_paragraphs
+
+    def _bordered(self, element: ElementTree.Element) -> bool:
+        properties = _child(element, "pPr")
+        own = _bottom_border(_child(properties, "pBdr"))
+        if own is not None:
+            return own
+        style = _child(properties, "pStyle")
+        return ((_attr(style, "val") or "") if style is not None else "") in self.bordered_styles
+
+    def _notes(self) -> list[str]:
+        notes: list[str] = []
+        if self.tables:
+            notes.append(
+                "1 paragraph inside a table was read as an ordinary paragraph."
+                if self.tables == 1
+                else f"{self.tables:,} paragraphs inside tables were read as ordinary paragraphs."
+            )
+        for count, what in ((self.footnotes, "footnote"), (self.endnotes, "endnote")):
+            if count:
+                notes.append(f"{count:,} {what}{'' if count == 1 else 's'} left out.")
+        return notes
+
+
+def _mark_deleted(paragraph: ElementTree.Element) -> bool:
+    """Whether the paragraph's end was deleted as a tracked change: it joins the next one."""
+    properties = _child(_child(paragraph, "pPr"), "rPr")
+    return _child(properties, "del") is not None
+
+
+def _bottom_border(borders: ElementTree.Element | None) -> bool | None:
+    """Whether paragraph borders draw a line below the text (what Word makes of "---" and
+    Enter); None without borders."""
+    if borders is None:
+        return None
+    line = _child(borders, "bottom")
+    return line is not None and (_attr(line, "val") or "").lower() not in ("nil", "none", "")
+
+
+def _bordered_styles(styles: ElementTree.Element | None) -> set[str]:
+    """Paragraph styles that draw a line (a writer's "Scene Break" style with a border)."""
+    found: set[str] = set()
+    for style in styles if styles is not None else ():
+        if _local(style.tag) != "style" or _attr(style, "type") not in (None, "paragraph"):
+            continue
+        if _bottom_border(_child(_child(style, "pPr"), "pBdr")) and _attr(style, "styleId"):
+            found.add(_attr(style, "styleId") or "")
+    return found  # headings keep their borders to themselves (Word's Title has one)
+
+
+def _character_emphasis(styles: ElementTree.Element | None) -> dict[str, Emphasis]:
+    """Character style id → (italic, bold): from the style's settings, else its name (Word's
+    Emphasis is italic, Strong is bold)."""
+    found: dict[str, Emphasis] = {}
+    for style in styles if styles is not None else ():
+        if _local(style.tag) != "style" or _attr(style, "type") != "character":
+            continue
+        style_id = _attr(style, "styleId")
+        if not style_id:
+            continue
+        properties = _child(style, "rPr")
+        name_element = _child(style, "name")
+        name = ((_attr(name_element, "val") or "") if name_element is not None else "").lower()
+        italic = switched_on(_child(properties, "i"))
+        bold = switched_on(_child(properties, "b"))
+        found[style_id] = (
+            italic if italic is not None else "emphasis" in name,
+            bold if bold is not None else name in ("strong", "intense emphasis"),
         )
-    return paragraphs, notes
+    return found
+
+
+def _is_title(paragraph: ElementTree.Element) -> bool:
+    """Whether a heading is the book's own title or subtitle (Word's Title and Subtitle)."""
+    style = _child(_child(paragraph, "pPr"), "pStyle")
+    style_id = (_attr(style, "val") or "") if style is not None else ""
+    return style_id.lower() in ("title", "subtitle")
 
 
 def _has(archive: zipfile.ZipFile, name: str) -> bool:
@@ -124,27 +242,6 @@ def _xml(archive: zipfile.ZipFile, part: str, name: str) -> ElementTree.Element 
         ) from None
 
 
-def _local(tag: object) -> str:
-    """An element's name without its namespace (Word has two: transitional and strict)."""
-    if not isinstance(tag, str):
-        return ""  # comments and processing instructions
-    return tag.rsplit("}", 1)[-1]
-
-
-def _attr(element: ElementTree.Element, name: str) -> str | None:
-    for key, value in element.attrib.items():
-        if _local(key) == name:
-            return value
-    return None
-
-
-def _child(element: ElementTree.Element, name: str) -> ElementTree.Element | None:
-    for child in element:
-        if _local(child.tag) == name:
-            return child
-    return None
-
-
 def _body_paragraphs(
     element: ElementTree.Element, in_table: bool = False
 ) -> Iterator[tuple[ElementTree.Element, bool]]:
@@ -157,37 +254,6 @@ def _body_paragraphs(
             yield from _body_paragraphs(child, True)
         elif tag in ("sdt", "sdtContent", "tr", "tc", "customXml", "ins", "moveTo", "smartTag"):
             yield from _body_paragraphs(child, in_table)
-
-
-def _paragraph_text(paragraph: ElementTree.Element) -> str:
-    parts: list[str] = []
-
-    def walk(element: ElementTree.Element) -> None:
-        for child in element:
-            tag = _local(child.tag)
-            if tag in _SKIPPED or tag == "p":  # a text box's paragraphs are not this one's
-                continue
-            if tag == "r" and _hidden(child):
-                continue
-            if tag == "t":
-                parts.append(child.text or "")
-            elif tag in ("tab", "ptab"):
-                parts.append("\t")
-            elif tag in ("br", "cr"):
-                parts.append("\n")
-            elif tag == "noBreakHyphen":
-                parts.append("-")
-            else:
-                walk(child)
-
-    walk(paragraph)
-    return "".join(parts)
-
-
-def _hidden(run: ElementTree.Element) -> bool:
-    properties = _child(run, "rPr")
-    vanish = _child(properties, "vanish") if properties is not None else None
-    return vanish is not None and _attr(vanish, "val") not in ("0", "false", "off")
 
 
 _HEADING_NAME = re.compile(r"heading\s*(\d)", re.IGNORECASE)
