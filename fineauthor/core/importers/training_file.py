@@ -29,9 +29,13 @@ class ImportSummary:
     @property
     def headline(self) -> str:
         where = f"a new project “{self.project}”" if self.created else f"“{self.project}”"
-        text = f"Added {self.added:,} examples to {where}."
-        if self.skipped:
-            text += f" {len(self.skipped):,} lines could not be imported (listed above)."
+        added = "1 example" if self.added == 1 else f"{self.added:,} examples"
+        text = f"Added {added} to {where}."
+        skipped = len(self.skipped)
+        if skipped == 1:
+            text += " 1 line could not be imported (listed above)."
+        elif skipped:
+            text += f" {skipped:,} lines could not be imported (listed above)."
         return text
 
 

@@ -189,6 +189,16 @@ def test_import_reports_skipped_lines_and_exits_1(tmp_path: Path, capsys) -> Non
     assert "Line 6: the field “metadata”" in err
 
 
+def test_import_counts_one_example_and_one_line_in_the_singular(tmp_path: Path, capsys) -> None:
+    source = dataset(tmp_path / "in.jsonl", 1)
+    with source.open("a") as stream:
+        stream.write('{"messages": []}\n')
+    status, out, _ = run(capsys, "import", source, "-o", tmp_path / "p.fineauthor")
+    assert status == 1
+    assert "Added 1 example to a new project" in out
+    assert "1 line could not be imported (listed above)." in out
+
+
 @pytest.mark.parametrize(
     ("make", "expected_status", "expected"),
     [

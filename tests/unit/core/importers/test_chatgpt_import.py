@@ -134,4 +134,4 @@ def test_cli_fold_follow_ups_needs_an_export_and_jsonl_still_imports(
     )
     assert status == 2 and "--fold-follow-ups works with a ChatGPT export only" in err
     status, out, _ = run(capsys, "import", training, "-o", tmp_path / "p.fineauthor")
-    assert status == 0 and "Added 1 examples to a new project" in out
+    assert status == 0 and "Added 1 example to a new project" in out
