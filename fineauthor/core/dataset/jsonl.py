@@ -19,6 +19,7 @@ from fineauthor.core.errors import DatasetError
 
 _BOM = b"\xef\xbb\xbf"
 _SNIFF = 8192
+_WHOLE_JSON_LIMIT = 20 * 1024 * 1024  # a .json file up to this size is looked at as a whole
 # Files people drop by mistake, named so the message can say what the file really is.
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
@@ -70,12 +71,41 @@ def _raw_lines(path: Path, stream) -> Iterator[bytes]:
                 raise _unusable(path, f"it is {kind}.{advice}")
         if b"\x00" in head:
             raise _unusable(path, "it is not a text file.")
+        if path.suffix.lower() == ".json":
+            _refuse_one_document(path, stream)
         stream.seek(0)
         if b"\r" in head and b"\n" not in head:
             # Old Mac line endings: each line ends with a carriage return alone.
             yield from _cr_lines(stream)
         else:
             yield from stream  # \n and \r\n (the \r is whitespace to the JSON reader)
+
+
+def _refuse_one_document(path: Path, stream) -> None:
+    """A .json file that is one JSON document other than a single example (settings, a list of
+    examples, a ChatGPT export) is not a training file: say what it is instead."""
+    stream.seek(0)
+    data = stream.read(_WHOLE_JSON_LIMIT + 1)
+    if len(data) > _WHOLE_JSON_LIMIT:
+        return  # too big to be a settings file: read it line by line
+    try:
+        value = json.loads(data.removeprefix(_BOM).decode("utf-8"))
+    except (ValueError, RecursionError):
+        return  # not one document: perhaps lines of examples after all
+    line_rule = ' A training file has one example per line, each like {"messages": [...]}.'
+    if isinstance(value, dict) and "messages" not in value:
+        fields = ", ".join(f"“{key}”" for key in list(value)[:3]) or "no fields"
+        raise _unusable(path, f"it is one JSON document (with {fields}), not examples.{line_rule}")
+    if isinstance(value, list):
+        if value and all(isinstance(item, dict) and "mapping" in item for item in value[:5]):
+            raise _unusable(
+                path,
+                "it looks like a ChatGPT export. Bring it in with Import (or “fineauthor import "
+                f"{path.name} -o PROJECT”) to turn its conversations into examples.",
+            )
+        raise _unusable(
+            path, f"it holds its examples as one JSON list, not one per line.{line_rule}"
+        )
 
 
 def _cr_lines(stream, chunk_size: int = 1 << 20) -> Iterator[bytes]:

@@ -155,3 +155,32 @@ def test_a_line_that_is_not_json_says_what_to_do(tmp_path: Path) -> None:
     assert problem.message.startswith("Line 2 is not valid JSON")
     assert "one example as a JSON object" in problem.message
     assert "fix or remove this line" in problem.message
+
+
+def test_a_json_settings_file_is_not_called_a_training_file(tmp_path: Path) -> None:
+    settings = _write(tmp_path / "settings.json", b'{\n  "theme": "dark",\n  "zoom": 2\n}\n')
+    with pytest.raises(DatasetError) as refused:
+        list(read_jsonl(settings))
+    message = str(refused.value)
+    assert message.startswith("“settings.json” can’t be read as a training file: it is one JSON")
+    assert "“theme”, “zoom”" in message and "one example per line" in message
+
+
+def test_a_json_list_of_examples_is_told_to_put_one_per_line(tmp_path: Path) -> None:
+    listed = _write(tmp_path / "examples.json", json.dumps([LINE, LINE], indent=2).encode())
+    with pytest.raises(DatasetError, match="one JSON list, not one per line"):
+        list(read_jsonl(listed))
+
+
+def test_a_chatgpt_export_given_as_a_training_file_is_pointed_to_import(tmp_path: Path) -> None:
+    export = [{"title": "Harbour", "mapping": {}}]
+    path = _write(tmp_path / "conversations.json", json.dumps(export).encode())
+    with pytest.raises(DatasetError, match=r"a ChatGPT export\. Bring it in with Import"):
+        list(read_jsonl(path))
+
+
+def test_a_json_file_holding_one_example_or_lines_of_them_still_reads(tmp_path: Path) -> None:
+    one = _write(tmp_path / "one.json", json.dumps(LINE).encode())
+    assert [line.value for line in read_jsonl(one)] == [LINE]
+    lines = _write(tmp_path / "lines.json", (json.dumps(LINE) + "\n").encode() * 2)
+    assert [line.value for line in read_jsonl(lines)] == [LINE, LINE]
