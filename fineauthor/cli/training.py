@@ -9,12 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from fineauthor.cli.exit_codes import OK, PROBLEMS, UNUSABLE
 from fineauthor.cli.parsing import positive
 from fineauthor.core.errors import FineAuthorError
+
+#: The day the command line goes by when it asks whether a service still takes new training
+#: (tests set a fixed day).
+today: Callable[[], date] = date.today
 
 
 def add_training_commands(commands: argparse._SubParsersAction) -> None:
@@ -29,6 +35,12 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--epochs", type=positive, metavar="N", help="passes over the examples")
     train.add_argument("--suffix", metavar="S", help="a word to put in the trained model's name")
     train.add_argument("--yes", action="store_true", help="start without asking to confirm")
+    train.add_argument(
+        "--new",
+        action="store_true",
+        help="start a fresh attempt: send the examples again and start a new training, even "
+        "if these examples were sent or trained before",
+    )
     train.add_argument("--json", action="store_true", help="print JSON lines")
 
     jobs = commands.add_parser("jobs", help="list the training jobs on a service")
@@ -54,10 +66,9 @@ class _Out:
             print(text, flush=True)
 
 
-def _provider(provider_id: str):
+def _key(provider_id: str) -> str:
     from fineauthor.core.catalog import load_catalog
     from fineauthor.providers.keys import key_for
-    from fineauthor.providers.registry import open_provider
 
     info = load_catalog().provider(provider_id)
     key = key_for(provider_id)
@@ -66,20 +77,57 @@ def _provider(provider_id: str):
             f"There is no key for {info.name} yet. Add one with “fineauthor key set --provider "
             f"{provider_id}” or set the {info.api_key_env} environment variable."
         )
-    return open_provider(provider_id, key.value)
+    return key.value
+
+
+def _provider(provider_id: str):
+    from fineauthor.providers.registry import open_provider
+
+    return open_provider(provider_id, _key(provider_id))
+
+
+def _refuse_if_closed(provider_id: str, day: date) -> None:
+    """Stop, in plain words, when the service takes no new training on ``day``."""
+    from fineauthor.core.catalog import load_catalog
+
+    catalog = load_catalog()
+    info = catalog.provider(provider_id)
+    if info.new_jobs_end is None or info.takes_new_jobs(day):
+        return
+    others = [
+        f"{p.name} (--provider {p.id})"
+        for p in catalog.providers
+        if p.id != info.id and p.new_users_can_fine_tune and p.takes_new_jobs(day)
+    ]
+    instead = f" Train with {' or '.join(others)} instead." if others else ""
+    shutdowns = {m.shutdown_date for m in catalog.models_for(info.id) if m.shutdown_date}
+    until = f" on {_long_date(min(shutdowns))}" if len(shutdowns) == 1 else ""
+    raise FineAuthorError(
+        f"{info.name} takes no new training since {_long_date(info.new_jobs_end)}, so "
+        f"FineAuthor cannot start one there.{instead} What you already trained on {info.name} "
+        f"is still listed by “fineauthor jobs --provider {info.id}” until it stops "
+        f"working{until}."
+    )
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def run_train(options: argparse.Namespace) -> int:
     from fineauthor.core.catalog import load_catalog
     from fineauthor.core.project.project import Project
     from fineauthor.providers.base import TrainingOptions
-    from fineauthor.training.attempts import start_training
+    from fineauthor.providers.registry import open_provider
+    from fineauthor.training.attempts import service_account, start_training
     from fineauthor.training.prepare import prepare, prepare_file
 
     out = _Out(options.json)
     catalog = load_catalog()
+    _refuse_if_closed(options.provider, today())
     model = catalog.model(options.model)
-    provider = _provider(options.provider)
+    key = _key(options.provider)
+    provider = open_provider(options.provider, key)
     source: Path = options.source
     if source.suffix == ".fineauthor":
         project = Project.open(source)
@@ -110,6 +158,8 @@ def run_train(options: argparse.Namespace) -> int:
             model.id,
             training,
             dataset,
+            account=service_account(provider.id, key),
+            fresh=options.new,
             log=lambda text: out.event("message", text, level="info", message=text),
         )
         file_id = next(

@@ -1,5 +1,7 @@
 """The model catalog: which providers and base models FineAuthor offers, with their token
-encodings, per-example limits, training prices and important dates.
+encodings, per-example limits, training prices, how trained models can be used, and important
+dates. A service's terms (prices by size and method, passes, serving) are
+:mod:`fineauthor.core.service_terms`.
 
 The data lives in one human-editable file, ``resources/catalog.json``. This module reads and
 checks it and answers lookups such as "which model is ``ft:gpt-4.1-mini:org::abc``?".
@@ -10,20 +12,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
+from fineauthor.core.catalog_fields import CatalogError, Fields
 from fineauthor.core.errors import FineAuthorError, ResourceError, UnknownModelError
 from fineauthor.core.resources import resource_path
+from fineauthor.core.service_terms import (
+    TRAINING_METHODS,
+    Serving,
+    TrainingTerms,
+    method_key,
+    parse_serving,
+    parse_training_terms,
+)
 
 #: The tokenizer encodings FineAuthor ships in ``resources/``; every model counts with one.
 SHIPPED_ENCODINGS: tuple[str, ...] = ("o200k_base", "cl100k_base")
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATED_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}")
 
 
@@ -54,6 +63,14 @@ class ProviderInfo:
     content_policy_note: str
     notes: str
     dates: tuple[ProviderDate, ...]
+    training: TrainingTerms  # how it prices training and counts passes
+    # The first day on which the service takes no new training jobs from anyone (None: no
+    # such day is known). Jobs and models made before it stay until their own shutdown.
+    new_jobs_end: date | None = None
+
+    def takes_new_jobs(self, today: date) -> bool:
+        """Whether the service still starts new training jobs on ``today``."""
+        return self.new_jobs_end is None or today < self.new_jobs_end
 
     def upcoming_dates(self, today: date) -> tuple[ProviderDate, ...]:
         """The provider's dates on or after ``today``, earliest first."""
@@ -67,6 +84,12 @@ class ModelInfo:
     ``encoding`` is the shipped encoding used for counting; when ``encoding_exact`` is false the
     counts are an estimate (``encoding_note`` says why that encoding was chosen). ``None`` means
     unknown for ``example_token_limit``, ``training_price_per_1m_usd`` and ``shutdown_date``.
+
+    ``training_price_per_1m_usd`` is the price of the default method (supervised, as a LoRA
+    where the service offers the choice); ``training_prices`` has every method's, from the
+    model's own price or from its service's band for ``size_b`` (billions of parameters).
+    ``terms`` are its service's; ``serving`` says how a LoRA ("lora") or a fully trained
+    ("full") model built on it can be used.
     """
 
     id: str
@@ -82,13 +105,28 @@ class ModelInfo:
     shutdown_date: date | None
     notes: str
     verified: bool
+    size_b: float | None
+    training_prices: Mapping[str, float | None]
+    terms: TrainingTerms
+    serving: Mapping[str, Serving]
 
-    def training_cost_usd(self, billed_tokens: int) -> float | None:
-        """Estimated training cost for ``billed_tokens`` tokens, or ``None`` if the price is
-        unknown."""
-        if self.training_price_per_1m_usd is None:
+    def training_price(self, *, lora: bool = True, preference: bool = False) -> float | None:
+        """Dollars per 1M training tokens for the method, or ``None`` if not known."""
+        return self.training_prices[method_key(lora=lora, preference=preference)]
+
+    def training_cost_usd(
+        self, billed_tokens: int, *, lora: bool = True, preference: bool = False
+    ) -> float | None:
+        """Estimated training cost for ``billed_tokens`` tokens by the method, or ``None`` if
+        the price is unknown."""
+        price = self.training_price(lora=lora, preference=preference)
+        if price is None:
             return None
-        return billed_tokens * self.training_price_per_1m_usd / 1_000_000
+        return billed_tokens * price / 1_000_000
+
+    def serving_for(self, *, lora: bool = True) -> Serving:
+        """How the model trained by the method can be used, and what that costs."""
+        return self.serving["lora" if lora else "full"]
 
     def days_until_shutdown(self, today: date) -> int | None:
         """Days from ``today`` to the shutdown date (negative once past), or ``None`` if none
@@ -264,7 +302,7 @@ def _load(path: Path) -> Catalog:
         ) from error
     try:
         return _parse(data)
-    except _CatalogError as problem:
+    except CatalogError as problem:
         raise _damaged(path, str(problem)) from None
 
 
@@ -273,81 +311,6 @@ def _damaged(path: Path, problem: str) -> ResourceError:
         f"FineAuthor's model catalog ({path.name}) is damaged: {problem}. "
         "Reinstalling FineAuthor should fix it."
     )
-
-
-class _CatalogError(Exception):
-    """One problem found while checking the catalog; the text names where it is."""
-
-
-class _Fields:
-    """Typed access to one JSON object, with errors that say which object and which key."""
-
-    def __init__(self, value: object, where: str, allowed: tuple[str, ...]) -> None:
-        if not isinstance(value, dict):
-            raise _CatalogError(f"{where} must be an object")
-        extra = [k for k in value if k not in allowed and not k.startswith("_")]
-        if extra:
-            raise _CatalogError(f'{where} has an unknown field "{extra[0]}"')
-        self.value: Mapping[str, Any] = value
-        self.where = where
-
-    def _get(self, key: str) -> object:
-        if key not in self.value:
-            raise _CatalogError(f'{self.where} is missing "{key}"')
-        return self.value[key]
-
-    def _typed(self, key: str, check: Callable[[object], bool], kind: str) -> Any:
-        value = self._get(key)
-        if not check(value):
-            raise _CatalogError(f'{self.where}: "{key}" must be {kind}, not {json.dumps(value)}')
-        return value
-
-    def text(self, key: str, *, empty: bool = False) -> str:
-        value: str = self._typed(key, lambda v: isinstance(v, str), "text")
-        if not empty and not value.strip():
-            raise _CatalogError(f'{self.where}: "{key}" must not be empty')
-        return value
-
-    def flag(self, key: str) -> bool:
-        return bool(self._typed(key, lambda v: isinstance(v, bool), "true or false"))
-
-    def day(self, key: str) -> date:
-        found = self._date_or_null(key, optional=False)
-        assert found is not None  # _date_or_null refuses null unless optional
-        return found
-
-    def day_or_null(self, key: str) -> date | None:
-        return self._date_or_null(key, optional=True)
-
-    def _date_or_null(self, key: str, *, optional: bool) -> date | None:
-        value = self._get(key)
-        if value is None and optional:
-            return None
-        if isinstance(value, str) and _DATE.fullmatch(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        kind = "a date like 2026-01-31" + (" or null" if optional else "")
-        raise _CatalogError(f'{self.where}: "{key}" must be {kind}, not {json.dumps(value)}')
-
-    def positive_int_or_null(self, key: str) -> int | None:
-        def check(v: object) -> bool:
-            return v is None or (isinstance(v, int) and not isinstance(v, bool) and v > 0)
-
-        value: int | None = self._typed(key, check, "a whole number above 0 or null")
-        return value
-
-    def price_or_null(self, key: str) -> float | None:
-        def check(v: object) -> bool:
-            return v is None or (isinstance(v, int | float) and not isinstance(v, bool) and v >= 0)
-
-        value = self._typed(key, check, "a number of dollars or null")
-        return None if value is None else float(value)
-
-    def items(self, key: str) -> list[object]:
-        value: list[object] = self._typed(key, lambda v: isinstance(v, list), "a list")
-        return value
 
 
 _TOP_FIELDS = ("as_of", "default_model", "default_check_model", "providers", "models")
@@ -363,6 +326,8 @@ _PROVIDER_FIELDS = (
     "content_policy_note",
     "notes",
     "dates",
+    "training",
+    "new_jobs_end",  # optional
 )
 _DATE_FIELDS = ("date", "what")
 _MODEL_FIELDS = (
@@ -379,21 +344,23 @@ _MODEL_FIELDS = (
     "shutdown_date",
     "notes",
     "verified",
+    "size_billion_parameters",
+    "serving",
 )
 
 
 def _parse(data: object) -> Catalog:
-    top = _Fields(data, "the catalog", _TOP_FIELDS)
+    top = Fields(data, "the catalog", _TOP_FIELDS)
     as_of = top.day("as_of")
     providers = tuple(
         _parse_provider(item, index) for index, item in enumerate(top.items("providers"))
     )
     if not providers:
-        raise _CatalogError("the catalog lists no providers")
+        raise CatalogError("the catalog lists no providers")
     _check_unique([p.id for p in providers], "provider")
-    provider_ids = {p.id for p in providers}
+    by_provider = {p.id: p for p in providers}
     models = tuple(
-        _parse_model(item, index, provider_ids) for index, item in enumerate(top.items("models"))
+        _parse_model(item, index, by_provider) for index, item in enumerate(top.items("models"))
     )
     _check_unique([m.id for m in models], "model")
     by_id = {m.id: m for m in models}
@@ -401,7 +368,7 @@ def _parse(data: object) -> Catalog:
     def pick(key: str) -> str:
         model_id = top.text(key)
         if model_id not in by_id:
-            raise _CatalogError(
+            raise CatalogError(
                 f'"{key}" names the model "{model_id}", which the catalog does not list'
             )
         return model_id
@@ -419,7 +386,7 @@ def _check_unique(ids: list[str], kind: str) -> None:
     seen: set[str] = set()
     for item_id in ids:
         if item_id in seen:
-            raise _CatalogError(f'the {kind} "{item_id}" is listed twice')
+            raise CatalogError(f'the {kind} "{item_id}" is listed twice')
         seen.add(item_id)
 
 
@@ -433,10 +400,10 @@ def _label(value: object, index: int, kind: str) -> str:
 
 def _parse_provider(value: object, index: int) -> ProviderInfo:
     where = _label(value, index, "provider")
-    f = _Fields(value, where, _PROVIDER_FIELDS)
+    f = Fields(value, where, _PROVIDER_FIELDS)
     dates = []
     for number, item in enumerate(f.items("dates")):
-        d = _Fields(item, f"{where}, date {number + 1}", _DATE_FIELDS)
+        d = Fields(item, f"{where}, date {number + 1}", _DATE_FIELDS)
         dates.append(ProviderDate(date=d.day("date"), what=d.text("what")))
     return ProviderInfo(
         id=f.text("id"),
@@ -450,28 +417,36 @@ def _parse_provider(value: object, index: int) -> ProviderInfo:
         content_policy_note=f.text("content_policy_note"),
         notes=f.text("notes", empty=True),
         dates=tuple(dates),
+        training=parse_training_terms(f),
+        new_jobs_end=f.day_or_null("new_jobs_end") if "new_jobs_end" in f.value else None,
     )
 
 
-def _parse_model(value: object, index: int, provider_ids: set[str]) -> ModelInfo:
+def _parse_model(value: object, index: int, providers: Mapping[str, ProviderInfo]) -> ModelInfo:
     where = _label(value, index, "model")
-    f = _Fields(value, where, _MODEL_FIELDS)
+    f = Fields(value, where, _MODEL_FIELDS)
     provider = f.text("provider")
-    if provider not in provider_ids:
-        raise _CatalogError(f'{where}: "provider" is "{provider}", which the catalog does not list')
+    if provider not in providers:
+        raise CatalogError(f'{where}: "provider" is "{provider}", which the catalog does not list')
     encoding = f.text("encoding")
     if encoding not in SHIPPED_ENCODINGS:
-        raise _CatalogError(
+        raise CatalogError(
             f'{where}: "encoding" must be one of {", ".join(SHIPPED_ENCODINGS)}, not "{encoding}"'
         )
     encoding_exact = f.flag("encoding_exact")
     encoding_note = f.text("encoding_note", empty=True)
     if not encoding_exact and not encoding_note.strip():
-        raise _CatalogError(f'{where}: an estimated encoding needs an "encoding_note" saying why')
+        raise CatalogError(f'{where}: an estimated encoding needs an "encoding_note" saying why')
     price = f.price_or_null("training_price_per_1m_usd")
     price_as_of = f.day_or_null("price_as_of")
     if price is not None and price_as_of is None:
-        raise _CatalogError(f'{where}: a price needs its "price_as_of" date')
+        raise CatalogError(f'{where}: a price needs its "price_as_of" date')
+    terms = providers[provider].training
+    size_b = f.number_or_null("size_billion_parameters", kind="a number of billions")
+    if terms.price_bands:
+        price, price_as_of, prices = _band_prices(where, terms, price, size_b)
+    else:  # priced model by model; the LoRA/full choice does not change the price
+        prices = {m: price if m.endswith("_sft") else None for m in TRAINING_METHODS}
     return ModelInfo(
         id=f.text("id"),
         name=f.text("name"),
@@ -486,4 +461,25 @@ def _parse_model(value: object, index: int, provider_ids: set[str]) -> ModelInfo
         shutdown_date=f.day_or_null("shutdown_date"),
         notes=f.text("notes", empty=True),
         verified=f.flag("verified"),
+        size_b=size_b,
+        training_prices=prices,
+        terms=terms,
+        serving=parse_serving(f),
     )
+
+
+def _band_prices(
+    where: str, terms: TrainingTerms, own_price: float | None, size_b: float | None
+) -> tuple[float | None, date | None, dict[str, float | None]]:
+    """The default method's price, its date and every method's price, from the size band."""
+    if own_price is not None:
+        raise CatalogError(
+            f'{where}: its service prices models by size, so "training_price_per_1m_usd" '
+            "must be null"
+        )
+    if size_b is None:
+        raise CatalogError(f'{where}: "size_billion_parameters" is needed to find its price')
+    band = terms.band_for(size_b)
+    prices = dict(band.prices_per_1m_usd) if band else dict.fromkeys(TRAINING_METHODS)
+    price = prices[method_key()]
+    return price, terms.price_as_of if price is not None else None, prices

@@ -52,6 +52,10 @@ class FakeOpenAI(FakeHTTPServer, OpenAIAccount):
         self.chat_hold_after = 1
         # The next created job fails at this step with this error (see fail_next_job).
         self._next_failure: tuple[dict[str, Any], int] | None = None
+        # The next job creation makes the job, then answers with this status (a 5xx) instead
+        # of the job: the reply is lost, the job exists. (A dropped connection after the job
+        # was made is ``fail_next("POST", "/v1/fine_tuning/jobs", drop="after_handler")``.)
+        self.lose_next_creation_reply: int | None = None
         # -- what was asked
         self.job_requests: list[dict[str, Any]] = []  # bodies of POST /fine_tuning/jobs
         self.chat_requests: list[dict[str, Any]] = []
@@ -325,6 +329,12 @@ class FakeOpenAI(FakeHTTPServer, OpenAIAccount):
             self.job_order.append(job_id)
             self._event(job, f"Created fine-tuning job: {job_id}")
             self._event(job, f"Validating training file: {data['training_file']}")
+            lost, self.lose_next_creation_reply = self.lose_next_creation_reply, None
+        if lost is not None:
+            return json_response(
+                error_body("The server had an error processing your request.", type="server_error"),
+                lost,
+            )
         return json_response(data)
 
     def _find_job(self, request: Request) -> OpenAIJob | Response:

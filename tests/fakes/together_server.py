@@ -65,6 +65,9 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
         self.no_credit = False
         self.reject_line: tuple[int, str] | None = None  # force a rejection at this line
         self.fail_next_job: str | None = None  # the next job created fails with this message
+        # The next job creation makes the job, then answers with this status (a 5xx) instead
+        # of the job: the reply is lost, the job exists.
+        self.lose_next_creation_reply: int | None = None
         self._routes_added()
 
     # -- life cycle: the storage server comes and goes with the API
@@ -257,6 +260,9 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                 self.fail_next_job = None
                 self._event(job, "job_pending", "Fine tune request created")
                 self.jobs[job_id] = job
+                lost, self.lose_next_creation_reply = self.lose_next_creation_reply, None
+                if lost is not None:
+                    return _error("Internal server error", lost)
                 return json_response(job.as_json())
 
         @route("GET", "/v1/fine-tunes")

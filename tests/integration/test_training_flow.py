@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from fineauthor.cli import training as cli_training
 from fineauthor.cli.main import main
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.dataset.example import Example, Message
@@ -174,6 +176,8 @@ def pointed_at(server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenA
     monkeypatch.setenv("OPENAI_BASE_URL", server.url + "/v1")
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setattr(watching, "FIRST_DELAY", 0.01)  # poll briskly: the fake is instant
+    # A day OpenAI still takes new training (it stops on 6 January 2027).
+    monkeypatch.setattr(cli_training, "today", lambda: date(2026, 12, 2))
     return server
 
 

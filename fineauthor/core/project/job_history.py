@@ -1,8 +1,14 @@
 """What one row of the project's job history holds: the fields a caller may set, how they are
-stored (``detail`` as JSON) and how a row is read back as a dict."""
+stored (``detail`` as JSON) and how a row is read back as a dict.
+
+An attempt belongs to a service address (``base_url``) and an account, told apart by
+``key_fingerprint``: a few hex digits of the key's SHA-256, enough to tell two keys apart and
+useless for finding the key. The key itself is never stored.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,7 +22,12 @@ JOB_FIELDS = (
     "status",
     "fine_tuned_model",
     "detail",
+    "base_url",
+    "key_fingerprint",
 )
+
+#: How many hex digits of the key's SHA-256 tell one account from another.
+FINGERPRINT_DIGITS = 12
 
 #: The columns :func:`job_from_row` expects, in order.
 JOB_COLUMNS = ("id", *JOB_FIELDS, "created", "updated")
@@ -40,3 +51,9 @@ def job_from_row(row: Sequence[Any]) -> dict[str, Any]:
     except (TypeError, ValueError):
         job["detail"] = {}
     return job
+
+
+def key_fingerprint(api_key: str) -> str:
+    """The first :data:`FINGERPRINT_DIGITS` hex digits of SHA-256 over the key (as the
+    services read it: without surrounding spaces)."""
+    return hashlib.sha256(api_key.strip().encode("utf-8")).hexdigest()[:FINGERPRINT_DIGITS]

@@ -148,9 +148,24 @@ def migrate_1_to_2(connection: sqlite3.Connection) -> None:
         connection.execute(statement)
 
 
+# Version 3: which service address and which account (a fingerprint of the key, never the
+# key) each attempt belongs to. Older rows keep NULL there: their account is not known.
+_SCHEMA_3_COLUMNS = (
+    "ALTER TABLE jobs ADD COLUMN base_url TEXT",
+    "ALTER TABLE jobs ADD COLUMN key_fingerprint TEXT",
+)
+
+
+def migrate_2_to_3(connection: sqlite3.Connection) -> None:
+    """Give every attempt in the job history the service address and account it was made
+    with, so training again elsewhere never resumes an attempt the service cannot know."""
+    for statement in _SCHEMA_3_COLUMNS:
+        connection.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: list[Migration] = [migrate_0_to_1, migrate_1_to_2]
+MIGRATIONS: list[Migration] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3]
 
 # The version this FineAuthor writes. Code that must see a test's extra steps calls
 # schema_version() instead of reading the constant.

@@ -125,9 +125,16 @@ def _translate(  # noqa: PLR0911  (one answer per kind of trouble, read as a tab
     if status >= 500 or status in (408, 409):
         return ProviderError(
             ProviderError.SERVER,
-            f"OpenAI is having trouble on its side (while {action}; FineAuthor tried again "
-            "without luck). Nothing was lost; try again in a few minutes. "
-            "status.openai.com shows whether OpenAI knows about it.",
+            f"OpenAI is having trouble on its side (while {action}"
+            + ("" if creating else "; FineAuthor tried again without luck")
+            + ")."
+            + (
+                " It may have started the training all the same: FineAuthor looks for it "
+                "before starting another."
+                if creating
+                else " Nothing was lost; try again in a few minutes."
+            )
+            + " status.openai.com shows whether OpenAI knows about it.",
         )
     said = f" OpenAI said: “{reason}.”" if reason else ""
     if param in ("file", "training_file", "validation_file") or "file" in code:

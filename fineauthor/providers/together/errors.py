@@ -40,9 +40,8 @@ def network_error(
         return ProviderError(
             ProviderError.NETWORK,
             f"Together AI {what} while FineAuthor was asking it to start the training, so it "
-            "cannot tell yet whether the training started. Nothing is lost: when you try "
-            "again, FineAuthor first looks for a training that did start, so you will not pay "
-            "twice.",
+            "cannot tell yet whether the training started: it may have. Before starting "
+            "another, FineAuthor looks for one that did start, so you will not pay twice.",
         )
     if upload:
         return ProviderError(
@@ -72,6 +71,7 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
     file_step: bool = False,
     model: str | None = None,
     chat: bool = False,
+    creating: bool = False,
 ) -> ProviderError:
     """A Together error reply as a ProviderError whose text a writer can act on."""
     error = body.get("error")
@@ -108,8 +108,13 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
     if status >= 500:
         return ProviderError(
             ProviderError.SERVER,
-            "Together AI is having trouble on its side. Nothing is lost; try again in a few "
-            "minutes.",
+            "Together AI is having trouble on its side."
+            + (
+                " It may have started the training all the same: FineAuthor looks for it "
+                "before starting another."
+                if creating
+                else " Nothing is lost; try again in a few minutes."
+            ),
         )
     if file_step and status in (400, 415, 422):
         line = _line_of(said)

@@ -102,7 +102,12 @@ class TogetherREST:
                     self._sleep(wait)
                     continue
             raise _error_from_response(
-                response, self.api_key, file_step=file_step, model=model, path=path
+                response,
+                self.api_key,
+                file_step=file_step,
+                model=model,
+                path=path,
+                creating=creating,
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -126,6 +131,7 @@ def _error_from_response(
     file_step: bool = False,
     model: str | None = None,
     path: str = "",
+    creating: bool = False,
 ) -> ProviderError:
     try:
         body = response.json()
@@ -139,6 +145,7 @@ def _error_from_response(
         file_step=file_step,
         model=model,
         chat=path == "/chat/completions",
+        creating=creating,
     )
 
 

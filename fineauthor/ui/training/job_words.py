@@ -25,8 +25,9 @@ from fineauthor.providers.base import (
     ProviderError,
 )
 
-# The steps FineAuthor records before a service has a job of its own (training.attempts).
-UPLOADING, UPLOADED, CREATING = "uploading", "uploaded", "creating"
+# The steps FineAuthor records before a service has a job of its own (training.attempts), and
+# a job the service said it no longer knows.
+UPLOADING, UPLOADED, CREATING, GONE = "uploading", "uploaded", "creating", "gone"
 
 
 def _noop(text: str) -> str:
@@ -48,6 +49,7 @@ _STATE_WORDS = {
     UPLOADING: _noop("Sending your examples (not finished)"),
     UPLOADED: _noop("Examples sent; training not started"),
     CREATING: _noop("Starting training"),
+    GONE: _noop("No longer on the service"),
 }
 
 _STATE_EXPLANATIONS = {
@@ -69,7 +71,14 @@ _STATE_EXPLANATIONS = {
     ),
     UPLOADING: _noop("Training again picks up where this stopped, without sending twice."),
     UPLOADED: _noop("Training again picks up where this stopped, without sending twice."),
-    CREATING: _noop("Training again picks up where this stopped, without sending twice."),
+    CREATING: _noop(
+        "The service may have started this training without FineAuthor hearing back. "
+        "Training again looks for it first and uses it when it is there."
+    ),
+    GONE: _noop(
+        "The service no longer knows this training: it may have been deleted there. "
+        "Training the same examples again starts afresh."
+    ),
 }
 
 
@@ -204,10 +213,13 @@ _NEXT_STEPS = {
     ProviderError.MODEL_UNAVAILABLE: _noop("Choose another base model and try again."),
     ProviderError.FILE_REJECTED: _noop("Change the examples it names and try again."),
     ProviderError.NETWORK: _noop(
-        "Nothing is lost: check your internet connection and try again. FineAuthor picks up "
-        "where it stopped and never sends your examples or starts training twice."
+        "Check your internet connection and try again. FineAuthor first looks for what was "
+        "already sent or started, so it never sends your examples or starts training twice."
     ),
-    ProviderError.SERVER: _noop("Nothing is lost. Try again in a few minutes."),
+    ProviderError.SERVER: _noop(
+        "Wait a few minutes and try again. FineAuthor first looks for a training that did "
+        "start, so it never starts one twice."
+    ),
     ProviderError.NOT_FOUND: _noop("It may have been removed on the service’s website."),
     ProviderError.JOB_FAILED: _noop("Fix what the service names and train again."),
     ProviderError.REFUSED: _noop(

@@ -3,8 +3,9 @@
 ``JobsModel`` is a table over the project's job history (``project.jobs()``), newest first:
 when, service, base model, status in plain words, the examples sent (the snapshot's short
 fingerprint and how many), the cost (the service's quote when it gave one, else FineAuthor's
-estimate) and the trained model. ``JobsView`` shows it; a double-click opens the job's watch
-window.
+estimate), the trained model, and the day it stops working when its base model has one
+(OpenAI's models, after OpenAI's wind-down). ``JobsView`` shows it; a double-click opens the
+job's watch window.
 
 ``TrainingJobs`` belongs to one open project: it opens the Train dialog, the Jobs view and one
 watch window per job, resumes watching the jobs that had not finished when the project was last
@@ -14,7 +15,7 @@ open, and stops every watcher when the project closes.
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -42,11 +43,12 @@ from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import CANCELLED, Provider
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.job_words import short_hash, state_text, time_text
-from fineauthor.ui.training.price_words import money
+from fineauthor.ui.training.price_words import day_text, money
 from fineauthor.ui.training.watch_view import WatchView
 
 COL_WHEN, COL_SERVICE, COL_MODEL, COL_STATUS, COL_EXAMPLES, COL_COST, COL_RESULT = range(7)
-COLUMNS = 7
+COL_UNTIL = 7  # the day the base model, and every model trained on it, stops working
+COLUMNS = 8
 
 RowIndex = QModelIndex | QPersistentModelIndex
 
@@ -56,6 +58,16 @@ def _service_name(provider_id: str) -> str:
         return load_catalog().provider(provider_id).name
     except FineAuthorError:
         return provider_id
+
+
+def _shutdown_date(model_id: str | None) -> date | None:
+    """The day a base model (and every model trained on it) stops working, if one is known."""
+    if not model_id:
+        return None
+    try:
+        return load_catalog().model(model_id).shutdown_date
+    except FineAuthorError:
+        return None
 
 
 def _model_name(model_id: str | None) -> str:
@@ -73,9 +85,16 @@ class JobsModel(QAbstractTableModel):
 
     JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, document: ProjectDocument, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        document: ProjectDocument,
+        parent: QObject | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
+        self.today = today or date.today()  # for "works until" against "stopped working on"
         self._rows: list[dict[str, Any]] = []
         self.refresh()
 
@@ -110,6 +129,7 @@ class JobsModel(QAbstractTableModel):
             self.tr("Examples sent"),
             self.tr("Cost"),
             self.tr("Your model"),
+            self.tr("Works until"),
         )[section]
 
     def data(self, index: RowIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -139,8 +159,18 @@ class JobsModel(QAbstractTableModel):
             COL_STATUS: lambda: self.status_text(row),
             COL_COST: lambda: self.cost_text(detail, row["provider"]),
             COL_RESULT: lambda: row["fine_tuned_model"] or "",
+            COL_UNTIL: lambda: self.until_text(row),
         }
         return texts[column]() if column in texts else ""
+
+    def until_text(self, row: dict[str, Any]) -> str:
+        """The day the base model (and so the trained one) stops working, when one is known."""
+        shutdown = _shutdown_date(row["model"])
+        if shutdown is None:
+            return ""
+        if self.today >= shutdown:
+            return self.tr("Stopped on %1").replace("%1", day_text(shutdown))
+        return day_text(shutdown)
 
     def examples_text(self, row: dict[str, Any]) -> str:
         """How many examples were sent and the snapshot's short fingerprint."""
@@ -194,11 +224,18 @@ class JobsModel(QAbstractTableModel):
             )
         if column == COL_STATUS and not row["job_id"]:
             return self.tr("Training again picks up from here without sending twice.")
-        if column == COL_MODEL and row["model"]:
-            return row["model"]
-        if column == COL_RESULT and row["fine_tuned_model"]:
-            return row["fine_tuned_model"]
-        return None
+        if column == COL_UNTIL:
+            return self.until_tooltip(_shutdown_date(row["model"]))
+        # A model id in full, where the cell may cut it short.
+        return {COL_MODEL: row["model"], COL_RESULT: row["fine_tuned_model"]}.get(column) or None
+
+    def until_tooltip(self, shutdown: date | None) -> str | None:
+        if shutdown is None:
+            return None
+        return self.tr(
+            "The service shuts this base model down on %1, with every model trained on it; "
+            "after that they can no longer be used."
+        ).replace("%1", day_text(shutdown))
 
 
 class JobsView(QWidget):

@@ -1,6 +1,6 @@
 """The two pages the Train dialog's check leads to: Refused (the problems to fix first) and
-Estimate, which shows what FineAuthor expects the training to cost and asks before anything
-leaves the computer."""
+Estimate, which shows what FineAuthor expects the training to cost, how the trained model can
+be used and what that costs, and asks before anything leaves the computer."""
 
 from __future__ import annotations
 
@@ -18,7 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from fineauthor.core.catalog import ModelInfo, ProviderInfo
-from fineauthor.ui.training.price_words import day_text, money
+from fineauthor.ui.training.price_words import (
+    about_money,
+    day_text,
+    method_text,
+    serving_text,
+)
 from fineauthor.ui.training.train_layout import button_row, heading_label, wrapped_label
 from fineauthor.ui.widgets.labels import muted
 
@@ -72,8 +77,9 @@ class RefusedPage(QWidget):
 
 
 class EstimatePage(QWidget):
-    """What the training should cost, and the question before sending: ``show_estimate`` fills
-    it. ``confirmed`` when the writer presses Send and Train, ``backRequested`` for Back."""
+    """What the training should cost and how the result can be used, and the question before
+    sending: ``show_estimate`` fills it. ``confirmed`` when the writer presses Send and Train,
+    ``backRequested`` for Back."""
 
     backRequested = Signal()  # noqa: N815
     confirmed = Signal()
@@ -91,6 +97,7 @@ class EstimatePage(QWidget):
             ("passes", self.tr("Passes over them:")),
             ("tokens", self.tr("Tokens billed:")),
             ("cost", self.tr("Cost:")),
+            ("use", self.tr("Using it afterwards:")),
         )
         for row, (key, title) in enumerate(rows):
             name = QLabel(title)
@@ -126,21 +133,23 @@ class EstimatePage(QWidget):
         layout.addLayout(button_row(back, self.send_button))
 
     def show_estimate(
-        self, dataset: Any, info: ProviderInfo, model: ModelInfo, chosen_epochs: int | None
+        self,
+        dataset: Any,
+        info: ProviderInfo,
+        model: ModelInfo,
+        chosen_epochs: int | None,
+        *,
+        lora: bool = True,
     ) -> None:
         """The checked ``dataset`` (a training.prepare PreparedDataset) to train ``model`` on
-        ``info``'s service; ``chosen_epochs`` is None when the passes are left automatic."""
+        ``info``'s service, as a LoRA or fully (``lora``); ``chosen_epochs`` is None when the
+        passes are left automatic."""
         locale = QLocale()
         report = dataset.report
         values = self.estimate_values
         values["service"].setText(f"{info.name} · {model.name}")
         values["examples"].setText(locale.toString(dataset.examples))
-        passes = locale.toString(report.estimate.epochs)
-        if chosen_epochs is None:
-            passes = self.tr("%1 — chosen automatically, the way the service does").replace(
-                "%1", passes
-            )
-        values["passes"].setText(passes)
+        values["passes"].setText(self._passes_text(report.estimate, model, info, chosen_epochs))
         values["tokens"].setText(
             self.tr("about %1 (a token is a word or a piece of a word)").replace(
                 "%1", locale.toString(report.estimate.billed_tokens)
@@ -148,12 +157,23 @@ class EstimatePage(QWidget):
         )
         if report.estimate.cost_usd is not None:
             values["cost"].setText(
-                self.tr("about %1 — an estimate").replace("%1", money(report.estimate.cost_usd))
+                self.tr("%1 — an estimate").replace("%1", about_money(report.estimate.cost_usd))
             )
         else:
             values["cost"].setText(self.tr("price not known"))
+        values["use"].setText(serving_text(model.serving_for(lora=lora)))
         as_of = day_text(model.price_as_of)
-        if report.estimate.cost_usd is not None:
+        if report.estimate.cost_usd is not None and model.size_b is not None:
+            note = (
+                self.tr(
+                    "These figures are FineAuthor's estimate, from %1's published price for "
+                    "%3 of a model this size (about %4 billion parameters) as of %2. The bill "
+                    "from %1 may differ a little."
+                )
+                .replace("%3", method_text(lora=lora))
+                .replace("%4", locale.toString(model.size_b, "g", 4))
+            )
+        elif report.estimate.cost_usd is not None:
             note = self.tr(
                 "These figures are FineAuthor's estimate, from %1's published price as of %2. "
                 "The bill from %1 may differ a little."
@@ -189,4 +209,37 @@ class EstimatePage(QWidget):
                 "and starts the training; if %1 quotes a price of its own, you see it and "
                 "confirm once more first. You can stop the training while it runs."
             ).replace("%1", info.name)
+        )
+
+    def _passes_text(
+        self, figures: Any, model: ModelInfo, info: ProviderInfo, chosen: int | None
+    ) -> str:
+        """The passes, and who chose them: the writer, the service's own default, its own rule,
+        or (when no source says how the service decides) FineAuthor's guess."""
+        passes = QLocale().toString(figures.epochs)
+        if chosen is not None:
+            return passes
+        if figures.epochs_guessed:
+            return (
+                self.tr(
+                    "about %1 — %2 decides this itself; FineAuthor guessed with the usual rule "
+                    "(one pass reads every example once)"
+                )
+                .replace("%1", passes)
+                .replace("%2", info.name)
+            )
+        if model.terms.default_epochs is not None:
+            return (
+                self.tr(
+                    "%1 — what %2 does unless told otherwise (one pass reads every example once)"
+                )
+                .replace("%1", passes)
+                .replace("%2", info.name)
+            )
+        return (
+            self.tr(
+                "%1 — chosen automatically, the way %2 does (one pass reads every example once)"
+            )
+            .replace("%1", passes)
+            .replace("%2", info.name)
         )

@@ -1,9 +1,11 @@
-"""The Train dialog's first page, Choose: the service (only those FineAuthor can talk to, each
-with what a new writer should know about it), the base model, whether a key is set, and the
-collapsed Advanced settings."""
+"""The Train dialog's first page, Choose: the service (only those FineAuthor can talk to and
+that still take new training on ``today``, each with what a new writer should know about it,
+and one sentence for a service left out because it closed), the base model, whether a key is
+set, and the collapsed Advanced settings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 
@@ -30,6 +32,9 @@ from fineauthor.ui.training.train_advanced_settings import AdvancedSettings
 from fineauthor.ui.training.train_layout import button_row, wrapped_label
 from fineauthor.ui.widgets.labels import muted
 
+#: Where the page reads the day when it is given none (tests and scripts set a fixed one).
+clock: Callable[[], date] = date.today
+
 
 @cache
 def supported_services() -> tuple[str, ...]:
@@ -49,17 +54,24 @@ def supported_services() -> tuple[str, ...]:
 class ChoosePage(QWidget):
     """Where to train and on which model, for ``document``'s project. ``checkRequested`` when
     the writer presses Check My Examples, ``cancelRequested`` for Cancel; ``service``,
-    ``model``, ``key`` and ``training_options()`` are the choice."""
+    ``model``, ``key`` and ``training_options()`` are the choice. ``today`` decides which
+    services still take new training (the catalog's closing dates)."""
 
     checkRequested = Signal()  # noqa: N815
     cancelRequested = Signal()  # noqa: N815
 
     def __init__(
-        self, document: ProjectDocument, catalog: Catalog, parent: QWidget | None = None
+        self,
+        document: ProjectDocument,
+        catalog: Catalog,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
     ) -> None:
         super().__init__(parent)
         self.document = document
         self.catalog = catalog
+        self.today = today or clock()
         self._key: str | None = None
         self.setAccessibleName(self.tr("Choose where to train"))
 
@@ -72,6 +84,9 @@ class ChoosePage(QWidget):
         self.availability_label.setTextFormat(Qt.TextFormat.RichText)
         self.policy_label = muted(wrapped_label())
         self.policy_label.setAccessibleName(self.tr("The service's rules about content"))
+        self.closed_label = muted(wrapped_label())
+        self.closed_label.setAccessibleName(self.tr("Services no longer taking new training"))
+        self.closed_label.setVisible(False)
 
         self.model_box = QComboBox()
         self.model_box.setAccessibleName(self.tr("Base model"))
@@ -107,6 +122,7 @@ class ChoosePage(QWidget):
                 (self.tr("Train with:"), self.service_box),
                 ("", self.availability_label),
                 ("", self.policy_label),
+                ("", self.closed_label),
                 (self.tr("Base model:"), self.model_box),
                 ("", self.model_note),
                 (self.tr("Key:"), key_row),
@@ -132,11 +148,18 @@ class ChoosePage(QWidget):
 
     def fill_services(self) -> None:
         """List the services FineAuthor can train with and choose the project's (or else the
-        first open to new accounts)."""
+        first open to new accounts). A service that takes no new training any more is left
+        out, with one sentence saying why."""
         supported = supported_services()
+        closed = [
+            info
+            for info in self.catalog.providers
+            if info.id in supported and not info.takes_new_jobs(self.today)
+        ]
+        self._say_closed(closed)
         self.service_box.blockSignals(True)
         for info in self.catalog.providers:
-            if info.id not in supported:
+            if info.id not in supported or info in closed:
                 continue
             label = info.name
             if not info.new_users_can_fine_tune:
@@ -158,6 +181,25 @@ class ChoosePage(QWidget):
             )
         self.service_box.setCurrentIndex(index)
         self._service_changed()
+
+    def _say_closed(self, closed: list[ProviderInfo]) -> None:
+        lines = []
+        for info in closed:
+            assert info.new_jobs_end is not None  # takes_new_jobs is only false with a date
+            line = (
+                self.tr("%1 is not listed: it takes no new training since %2.")
+                .replace("%1", info.name)
+                .replace("%2", day_text(info.new_jobs_end))
+            )
+            shutdowns = {m.shutdown_date for m in self.catalog.models_for(info.id)}
+            shutdowns.discard(None)
+            if len(shutdowns) == 1:
+                line += " " + self.tr(
+                    "What you trained there stays in Train ▸ Training Jobs, and works until %1."
+                ).replace("%1", day_text(shutdowns.pop()))
+            lines.append(line)
+        self.closed_label.setText(" ".join(lines))
+        self.closed_label.setVisible(bool(lines))
 
     @property
     def service(self) -> ProviderInfo:
@@ -252,7 +294,7 @@ class ChoosePage(QWidget):
             )
         if model.shutdown_date is not None:
             when = QLocale().toString(model.shutdown_date, QLocale.FormatType.LongFormat)
-            if model.is_shut_down(date.today()):
+            if model.is_shut_down(self.today):
                 parts.append(self.tr("This model stopped working on %1.").replace("%1", when))
             else:
                 parts.append(

@@ -2,9 +2,9 @@
 
 The dialog walks through the pages of one stack:
 
-1. **Choose** — the service (only those FineAuthor can talk to, each with what a new writer
-   should know about it), the base model, whether a key is set, and the collapsed Advanced
-   settings.
+1. **Choose** — the service (only those FineAuthor can talk to and that still take new
+   training, each with what a new writer should know about it), the base model, whether a
+   key is set, and the collapsed Advanced settings.
 2. **Check** — ``prepare`` in a worker. Problems stop here (``Refused`` page); otherwise the
    **Estimate** page shows what FineAuthor expects it to cost and asks "Send your N examples to
    <service> and start training?". Nothing has left the computer before this answer.
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
@@ -71,7 +72,13 @@ class TrainDialog(QDialog):
 
     jobStarted = Signal(object)  # noqa: N815  (a providers.base.Job)
 
-    def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ProjectDocument,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.catalog = load_catalog()
@@ -95,7 +102,8 @@ class TrainDialog(QDialog):
         self.steps_label.setTextFormat(Qt.TextFormat.RichText)
         self.steps_label.setAccessibleName(self.tr("Where you are"))
         self.pages = QStackedWidget()
-        self.choose_page = ChoosePage(document, self.catalog)
+        # ``today`` decides which services still take new training (tests fix the day).
+        self.choose_page = ChoosePage(document, self.catalog, today=today)
         self.refused_page = RefusedPage()
         self.estimate_page = EstimatePage()
         self.sending_page = SendingPage()
@@ -161,7 +169,7 @@ class TrainDialog(QDialog):
             return
         project, model, provider_id = self.document.project, choose.model, choose.service.id
         self.options = choose.training_options()
-        work = check_work(project, model, provider_id, self.options.epochs)
+        work = check_work(project, model, provider_id, self.options.epochs, lora=self.options.lora)
         choose.set_checking(True)
         self._run(work, self._checked, retry=self.check)
 
@@ -169,7 +177,9 @@ class TrainDialog(QDialog):
         choose = self.choose_page
         choose.set_checking(False)
         self.dataset = dataset
-        self.estimate_page.show_estimate(dataset, choose.service, choose.model, self.options.epochs)
+        self.estimate_page.show_estimate(
+            dataset, choose.service, choose.model, self.options.epochs, lora=self.options.lora
+        )
         self._show_page(self.estimate_page, 1)
 
     def _show_refused(self, report: Any) -> None:
@@ -184,15 +194,12 @@ class TrainDialog(QDialog):
         """The writer confirmed: send the examples (or find them already sent)."""
         choose = self.choose_page
         dataset, info, model_id = self.dataset, choose.service, choose.model.id
-        existing = (
-            self.provider if self.provider is not None and self.provider.id == info.id else None
-        )
         work = send_work(
             self.document.project,
             dataset,
             provider_id=info.id,
             key=choose.key,
-            existing=existing,
+            existing=self._sent,
             model_id=model_id,
             options=self.options,
         )
@@ -220,7 +227,9 @@ class TrainDialog(QDialog):
             self._hand_over(sent.attempt.job)
         elif sent.price is not None:
             record_service_price(self.document.project, sent)
-            self.price_page.show_price(sent.price, self.choose_page.service.name)
+            self.price_page.show_price(
+                sent.price, self.choose_page.service.name, ours=self.dataset.report.estimate
+            )
             self._show_page(self.price_page, 3)
         else:
             self.create()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import ProviderError
+from fineauthor.training.attempts import StartUnconfirmedError
 from fineauthor.ui.training.job_words import next_step
 from fineauthor.ui.training.train_layout import button_row, heading_label, wrapped_label
 
@@ -105,6 +106,18 @@ class ProblemPage(QWidget):
             action = (self.tr("Back"), BACK_TO_CHOOSE)
         else:
             action = (self.tr("Try Again"), TRY_AGAIN)
+        if isinstance(problem, StartUnconfirmedError):
+            self.show_text(
+                self.tr("%1 may have started the training.").replace("%1", service_name),
+                message,
+                self.tr("Try Again"),
+                TRY_AGAIN,
+                next_text=self.tr(
+                    "Look at the trainings on your %1 account first. Try Again looks for it "
+                    "once more and uses it when it is there; only if it is not does it start one."
+                ).replace("%1", service_name),
+            )
+            return
         title = {
             ProviderError.AUTH: self.tr("%1 did not accept your key."),
             ProviderError.NOT_ALLOWED: self.tr("%1 will not train a model for this account."),

@@ -20,25 +20,28 @@ Work = Callable[[Callable[[int], None], Callable[[], bool]], Any]
 
 @dataclass(frozen=True)
 class Sent:
-    """Examples on the service: the open service, the recorded attempt, and the service's own
-    price when it quoted one."""
+    """Examples on the service: the open service, the account it was reached with, the
+    recorded attempt, and the service's own price when it quoted one."""
 
     provider: Provider
+    account: Any  # training.attempts.ServiceAccount
     attempt: Any  # training.attempts.Attempt
     price: PriceEstimate | None
 
 
-def check_work(project: Any, model: ModelInfo, provider_id: str, epochs: int | None) -> Work:
+def check_work(
+    project: Any, model: ModelInfo, provider_id: str, epochs: int | None, *, lora: bool = True
+) -> Work:
     """Step 1: check the examples for ``model`` and freeze them (nothing is sent); the estimate
-    is for the ``epochs`` the writer chose, when they chose."""
+    is for the ``epochs`` the writer chose, when they chose, and for the method (``lora``)."""
     from fineauthor.training.prepare import prepare
 
     def work(_progress: Callable[[int], None], _cancelled: Callable[[], bool]) -> Any:
         dataset = prepare(project, model, provider_id)
-        if epochs is not None:  # the estimate for the passes the writer chose
+        if epochs is not None or not lora:  # the estimate for what the writer chose
             tokens = [fact.tokens for fact in dataset.report.facts]
-            report = replace(dataset.report, estimate=estimate(tokens, model, epochs=epochs))
-            dataset = replace(dataset, report=report)
+            figures = estimate(tokens, model, epochs=epochs, lora=lora)
+            dataset = replace(dataset, report=replace(dataset.report, estimate=figures))
         return dataset
 
     return work
@@ -50,17 +53,24 @@ def send_work(
     *,
     provider_id: str,
     key: str | None,
-    existing: Provider | None,
+    existing: Sent | None,
     model_id: str,
     options: TrainingOptions,
 ) -> Work:
-    """Step 2: send the checked ``dataset`` (or find it already sent), through ``existing``
-    or a service opened with ``key``; its progress is the bytes sent. The result is a Sent."""
+    """Step 2: send the checked ``dataset`` (or find it already sent) with ``key``, through
+    the service ``existing`` was sent with when that is the same service and account, else a
+    newly opened one; its progress is the bytes sent. The result is a Sent."""
     from fineauthor.providers.registry import open_provider
-    from fineauthor.training.attempts import upload_dataset
+    from fineauthor.training.attempts import service_account, upload_dataset
 
     def work(progress: Callable[[int], None], cancelled: Callable[[], bool]) -> Sent:
-        provider = existing or open_provider(provider_id, key or "")
+        account = service_account(provider_id, key or "")
+        same = (
+            existing is not None
+            and existing.provider.id == provider_id
+            and existing.account == account
+        )
+        provider = existing.provider if same and existing else open_provider(provider_id, key or "")
         try:
             attempt = upload_dataset(
                 project,
@@ -68,6 +78,7 @@ def send_work(
                 model_id,
                 options,
                 dataset,
+                account=account,
                 progress=lambda sent, _total: progress(sent),
                 cancelled=cancelled,
             )
@@ -78,7 +89,7 @@ def send_work(
         price = None
         if attempt.job is None:
             price = provider.estimate_price(model_id, attempt.file_id, options)
-        return Sent(provider, attempt, price)
+        return Sent(provider, account, attempt, price)
 
     return work
 

@@ -1,5 +1,6 @@
 """Page 8 of the wizard: where to train. Who can train today, and each base model with its
-price, its limit and the estimated cost of a first run.
+price, its limit, the estimated cost of a first run, and how the trained model can be used
+afterwards and what that costs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from fineauthor.ui.training.price_words import (
+    about_money,
+    method_text,
+    serving_kind_text,
+    serving_text,
+)
 from fineauthor.ui.wizard import building_blocks as blocks
 from fineauthor.ui.wizard import draft as keys
 from fineauthor.ui.wizard.answer_store import AnswerStore
@@ -40,7 +47,8 @@ def example_tokens_estimate(answers: dict[str, Any]) -> int:
 
 
 class ModelPage(GuidePage):
-    """Who can train today, each base model with its price, limit and an estimated cost."""
+    """Who can train today, each base model with its price, limit, an estimated cost and how
+    the trained model can be used."""
 
     MODEL_ROLE = Qt.ItemDataRole.UserRole
 
@@ -68,14 +76,15 @@ class ModelPage(GuidePage):
         self.body.addWidget(blocks.heading(self.tr("Choose a model"), 1.0))
         self.explain_label = blocks.wrapping()
         self.body.addWidget(self.explain_label)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setAccessibleName(self.tr("Models you can train"))
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Model"),
                 self.tr("Price to train"),
-                self.tr("Longest example"),
-                self.tr("Cost of 50 examples"),
+                self.tr("Longest\nexample"),
+                self.tr("Cost of 50\nexamples"),
+                self.tr("Using it\nafterwards"),
             ]
         )
         self.table.verticalHeader().hide()
@@ -86,7 +95,7 @@ class ModelPage(GuidePage):
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 165), (2, 130), (3, 165)):
+        for column, width in ((1, 120), (2, 100), (3, 95), (4, 150)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -104,7 +113,10 @@ class ModelPage(GuidePage):
         self.policy_text = blocks.wrapping()
         self.provider_text.setAccessibleName(self.tr("About this service"))
         self.policy_text.setAccessibleName(self.tr("What this service allows"))
+        self.use_text = blocks.wrapping()
+        self.use_text.setAccessibleName(self.tr("Using the trained model"))
         panel_layout.addWidget(self.provider_heading)
+        panel_layout.addWidget(self.use_text)
         panel_layout.addWidget(self.provider_text)
         panel_layout.addWidget(self.policy_text)
         self.body.addWidget(self.provider_panel)
@@ -131,11 +143,13 @@ class ModelPage(GuidePage):
         self._filling = True
         self.table.setRowCount(len(models))
         selected_row = 0
-        epochs = 0
+        passes: dict[str, tuple[str, Any, bool]] = {}  # per service: name, estimate, fixed
         for row, model in enumerate(models):
             provider = catalog.provider(model.provider)
             found = estimate([per_example] * ESTIMATE_EXAMPLES, model)
-            epochs = found.epochs
+            fixed = model.terms.default_epochs is not None
+            passes.setdefault(provider.id, (provider.name, found, fixed))
+            serving = model.serving_for(lora=True)
             if not provider.new_users_can_fine_tune:
                 service = self.tr("{service}, closed to new accounts").format(service=provider.name)
             elif model.id == catalog.default_model:
@@ -147,6 +161,7 @@ class ModelPage(GuidePage):
                 self._price_text(model.training_price_per_1m_usd),
                 self._limit_text(model.example_token_limit),
                 self._cost_text(found.cost_usd),
+                serving_kind_text(serving),
             ]
             tips = [
                 model.notes,
@@ -155,6 +170,7 @@ class ModelPage(GuidePage):
                 if (limit := model.example_token_limit)
                 else "",
                 model.price_note,
+                serving_text(serving),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -171,7 +187,8 @@ class ModelPage(GuidePage):
         row_height = 2 * self.table.fontMetrics().lineSpacing() + 12
         for row in range(self.table.rowCount()):
             self.table.setRowHeight(row, row_height)
-        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        # The header's hint, not its height: before the first layout it is not yet two lines tall.
+        height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
         height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
         self.table.setFixedHeight(height)
         self.table.selectRow(selected_row)
@@ -185,13 +202,16 @@ class ModelPage(GuidePage):
         )
         self.estimate_note.setText(
             self.tr(
-                "The last column is an estimate for {count} examples of about {words} words "
-                "each (your target length plus your prompts), read {epochs} times over, as "
-                "training usually does. The service shows the real price before you pay."
+                "“Cost of 50 examples” is an estimate for {count} examples of about {words} "
+                "words each (your target length plus your prompts), read as many times as each "
+                "service does when left to choose: {passes}. Prices are for {method} where a "
+                "service offers the choice. You see the estimate again, for your own examples, "
+                "before anything is sent."
             ).format(
                 count=ESTIMATE_EXAMPLES,
                 words=blocks.format_number(per_example / TOKENS_PER_WORD),
-                epochs=epochs,
+                passes=self._passes_text(list(passes.values())),
+                method=method_text(lora=True),
             )
         )
         self._selection_changed()
@@ -215,6 +235,25 @@ class ModelPage(GuidePage):
                 )
         return "<p>" + "</p><p>".join(items) + "</p>"
 
+    def _passes_text(self, services: list[tuple[str, Any, bool]]) -> str:
+        """ "once at Together AI, its usual number; about 8 times at Fireworks AI, which
+        decides for itself"."""
+        parts = []
+        for name, found, fixed in services:
+            times = (
+                self.tr("once")
+                if found.epochs == 1
+                else self.tr("{count} times").format(count=found.epochs)
+            )
+            if found.epochs_guessed:
+                text = self.tr("about {times} at {service}, which decides for itself")
+            elif fixed:
+                text = self.tr("{times} at {service}, its usual number")
+            else:
+                text = self.tr("{times} at {service}, by its own rule for this many examples")
+            parts.append(text.format(times=times, service=name))
+        return "; ".join(parts)
+
     def _price_text(self, price: float | None) -> str:
         if price is None:
             return self.tr("not published: you’ll see it before you pay")
@@ -232,7 +271,7 @@ class ModelPage(GuidePage):
     def _cost_text(self, cost: float | None) -> str:
         if cost is None:
             return self.tr("no estimate without a price")
-        return self.tr("about ${cost}").format(cost=QLocale().toString(cost, "f", 2))
+        return about_money(cost)
 
     def selected_model(self) -> str:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -258,6 +297,11 @@ class ModelPage(GuidePage):
         model = catalog.model(model_id)
         provider = catalog.provider(model.provider)
         self.provider_heading.setText(self.tr("About {service}").format(service=provider.name))
+        self.use_text.setText(
+            self.tr("Using a model trained on {model}: {how}").format(
+                model=model.name, how=serving_text(model.serving_for(lora=True))
+            )
+        )
         self.provider_text.setText(provider.availability_note)
         self.policy_text.setText(
             self.tr("What it allows: {policy}").format(policy=provider.content_policy_note)

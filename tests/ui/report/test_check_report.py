@@ -408,14 +408,15 @@ def test_totals_and_cost_match_the_estimate_and_follow_the_chosen_model(
     assert Project.open(document.path).settings.base_model == "gpt-4o-2024-08-06"
     expect("gpt-4o-2024-08-06")
 
-    # A model without a known price says so, and where the price will come from.
+    # A Together model is priced by its size band, over Together's own single pass.
     together = "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
     with qtbot.waitSignal(panel.runner.reportReady, timeout=WAIT_MS):
         panel.model_box.setCurrentIndex(panel.model_box.findData(together, MODEL_ID_ROLE))
     assert panel.report is not None and panel.report.model.id == together
+    assert panel.epochs_value.text() == "1"
     assert panel.cost_label.text() == (
-        "The price for Llama 3.1 8B Instruct isn’t known — the service will show it before "
-        "training."
+        "Estimated cost: less than $0.01 for Llama 3.1 8B Instruct, at the price listed on "
+        "28 November 2026."
     )
     assert panel.model_note.isHidden()
 

@@ -27,6 +27,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.project.job_history import key_fingerprint
 from fineauthor.core.project.project import Project
 from fineauthor.training.attempts import UPLOADING
 from fineauthor.ui.shell.main_window import MainWindow
+from fineauthor.ui.training import train_choose_page
 from fineauthor.ui.training.watch_view import WatchView
 from tests.fakes.openai_holding import HoldingOpenAI
 from tests.paths import REPO_ROOT
@@ -56,13 +59,17 @@ CHILD = """
 import sys
 from pathlib import Path
 
+from datetime import date
+
 from PySide6.QtCore import QTimer
 
 from fineauthor.providers.openai import uploads as openai_provider
 from fineauthor.ui.shell.app import create_application
 from fineauthor.ui.shell.main_window import MainWindow
+from fineauthor.ui.training import train_choose_page
 
 project_path, part_size, watchdog_ms = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+train_choose_page.clock = lambda: date(2026, 12, 2)  # a day OpenAI still takes new training
 # Send in small parts (OpenAI's Uploads API), as the app does with a big file.
 openai_provider.UPLOADS_API_THRESHOLD = 0
 openai_provider.UPLOAD_PART_SIZE = part_size
@@ -132,6 +139,8 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HoldingOpenAI]:
         monkeypatch.delenv("TOGETHER_API_KEY", raising=False)
         # The fake moves a job on each time it is looked at: no nap is needed between looks.
         monkeypatch.setattr(WatchView, "sleep", staticmethod(lambda _seconds: None))
+        # A day OpenAI still takes new training (it stops on 6 January 2027).
+        monkeypatch.setattr(train_choose_page, "clock", lambda: date(2026, 12, 2))
         yield fake
         fake.release.set()
 
@@ -250,9 +259,15 @@ def test_app_killed_mid_upload_then_restarted_trains_one_job(qtbot, server, proj
     assert server.files == {}
     assert server.count("POST", "/v1/fine_tuning/jobs") == 0
 
-    # The killed app left the project whole, knowing only that sending had begun.
+    # The killed app left the project whole, knowing only that sending had begun, and to
+    # which address and account (by the key's fingerprint, never the key).
     (killed,) = open_whole(project_path)
     assert killed["status"] == UPLOADING and not killed["file_id"] and not killed["job_id"]
+    assert (killed["base_url"], killed["key_fingerprint"]) == (
+        server.url + "/v1",
+        key_fingerprint(KEY),
+    )
+    assert KEY.encode() not in project_path.read_bytes()
 
     # The app starts again and the writer trains again, the same way.
     window = MainWindow()

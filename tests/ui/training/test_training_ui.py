@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from fineauthor.providers.openai import uploads as openai_provider
 from fineauthor.providers.openai.service import OpenAIProvider
 from fineauthor.training.attempts import start_training
 from fineauthor.training.prepare import prepare
+from fineauthor.ui.training import train_choose_page
 from fineauthor.ui.training.job_words import next_step, state_text
 from fineauthor.ui.training.jobs_view import COL_COST, COL_EXAMPLES, COL_RESULT, COL_STATUS
 from fineauthor.ui.training.loss_chart import LossChart, nice_ticks
@@ -52,6 +54,9 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HoldingOpenAI]:
         monkeypatch.delenv("TOGETHER_API_KEY", raising=False)
         # The fake moves a job on each time it is looked at, so no nap is needed between looks.
         monkeypatch.setattr(WatchView, "sleep", staticmethod(lambda _seconds: None))
+        # OpenAI takes no new training from 6 January 2027; these tests train there, so the
+        # Train dialog's day is one before it.
+        monkeypatch.setattr(train_choose_page, "clock", lambda: date(2026, 12, 2))
         yield fake
         fake.release.set()
 
@@ -337,7 +342,10 @@ def test_openai_refusing_a_new_account_leads_to_together_and_its_own_price(
         assert dialog.choose_page.service.id == "together"
         assert "open to new accounts" in dialog.choose_page.availability_label.text()
         check(qtbot, dialog)
-        assert dialog.estimate_page.estimate_values["cost"].text() == "price not known"
+        # Together's size-band price: a few short examples cost less than a cent.
+        assert dialog.estimate_page.estimate_values["cost"].text() == (
+            "less than $0.01 — an estimate"
+        )
         qtbot.mouseClick(dialog.estimate_page.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.price_page, timeout=TIMEOUT)
         assert (
@@ -429,7 +437,7 @@ def test_job_states_in_plain_words() -> None:
         "Failed: The file had no examples."
     )
     network = ProviderError(ProviderError.NETWORK, "The connection dropped.")
-    assert next_step(network, "OpenAI").startswith("Nothing is lost")
+    assert next_step(network, "OpenAI").startswith("Check your internet connection")
     refused = ProviderError(ProviderError.NOT_ALLOWED, "No.")
     assert "Together AI" in next_step(refused, "OpenAI")
 

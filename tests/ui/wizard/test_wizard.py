@@ -16,12 +16,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWizard
 
 from fineauthor.core.catalog import load_catalog
+from fineauthor.core.dataset.estimate import estimate
 from fineauthor.core.project.project import Project
 from fineauthor.core.project.schema import SUFFIX
 from fineauthor.core.writing.win_conditions import WinCondition
 from fineauthor.ui.shell.main_window import MainWindow
 from fineauthor.ui.wizard import draft as keys
 from fineauthor.ui.wizard.draft import WizardDraft, drafts_folder, find_draft
+from fineauthor.ui.wizard.model_page import example_tokens_estimate
 from fineauthor.ui.wizard.style_name_page import with_name
 from fineauthor.ui.wizard.wizard import (
     CRAFT,
@@ -204,6 +206,37 @@ def test_end_to_end_answers_land_in_the_project(qtbot, wizard, tmp_path) -> None
         assert example.system == settings.system_prompt
         assert example.prompt == TEMPLATE + " Make it longer."  # blanks left for the writer
         assert example.response == ""
+
+
+def test_where_to_train_prices_every_model_and_says_how_each_can_be_used(qtbot, wizard) -> None:
+    _go_to(wizard, MODEL)
+    page = wizard.model_page
+    catalog = load_catalog()
+    rows = {page.table.item(r, 0).data(page.MODEL_ROLE): r for r in range(page.table.rowCount())}
+    assert page.table.horizontalHeaderItem(4).text() == "Using it\nafterwards"
+    for model_id, row in rows.items():  # no "no estimate without a price" any more
+        assert page.table.item(row, 3).text().startswith(("about $", "less than")), model_id
+    default = catalog.model(catalog.default_model)
+    row = rows[default.id]
+    found = estimate([example_tokens_estimate(wizard.store.answers)] * 50, default)
+    assert found.epochs == 1 and found.cost_usd >= 0.005  # Together's one pass, priced
+    assert page.table.item(row, 3).text() == f"about ${found.cost_usd:.2f}"
+    assert page.table.item(row, 1).text() == "$0.48 per million tokens"
+    assert page.table.item(row, 4).text() == "Straight away, pay per use"
+    qwen = rows["Qwen/Qwen3-8B"]
+    assert page.table.item(qwen, 4).text() == "Rented server, pay for its time"
+    assert page.table.item(qwen, 4).toolTip().endswith("Price per hour: not known.")
+    note = page.estimate_note.text()
+    assert "read as many times as each service does when left to choose" in note
+    assert "once at Together AI, its usual number" in note
+    assert "at Fireworks AI, which decides for itself" in note
+    assert "LoRA training (a small add-on to the model, the cheaper way)" in note
+    assert page.use_text.text().startswith(
+        f"Using a model trained on {default.name}: Straight away, pay per use. Ready "
+    )
+    page.select_model("Qwen/Qwen3-8B")
+    assert page.use_text.text().startswith("Using a model trained on Qwen3 8B: Rented server")
+    assert page.use_text.text().endswith("Price per hour: not known.")
 
 
 def test_every_answer_is_in_the_draft_the_moment_it_is_given(qtbot, wizard) -> None:

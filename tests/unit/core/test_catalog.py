@@ -115,6 +115,9 @@ def test_defaults_are_a_together_model_and_an_exact_tokenizer(catalog: Catalog) 
     assert proposed.id == catalog.default_model
     assert proposed.provider == "together"
     assert catalog.provider(proposed.provider).new_users_can_fine_tune
+    # One a new writer can train today, use straight away, and price before sending.
+    assert proposed.serving_for(lora=True).kind == "serverless"
+    assert proposed.training_price() is not None
     assert catalog.default_check_model == "gpt-4.1-mini-2025-04-14"
     assert catalog.model(catalog.default_check_model).encoding_exact is True
 
@@ -148,18 +151,124 @@ def test_unverified_models_say_what_is_unverified(catalog: Catalog) -> None:
             assert "nverified" in model.notes or "could not confirm" in model.notes, model.id
 
 
-def test_unknown_prices_are_none_never_zero(catalog: Catalog) -> None:
-    data = shipped_data()
-    unknown = [m for m in catalog.models if m.training_price_per_1m_usd is None]
-    assert unknown, "the shipped catalog has models whose price we could not confirm"
-    for model in unknown:
-        assert model_entry(data, model.id)["training_price_per_1m_usd"] is None
-        assert model.training_cost_usd(1_000_000) is None
-        assert model.price_note.strip(), model.id
+def test_every_model_has_a_price_for_the_default_method(catalog: Catalog) -> None:
     for model in catalog.models:
-        assert model.training_price_per_1m_usd != 0, model.id
-        if model.training_price_per_1m_usd is not None:
-            assert model.price_as_of is not None, model.id
+        assert model.training_price_per_1m_usd is not None, model.id
+        assert model.training_price_per_1m_usd > 0, model.id
+        assert model.training_price() == model.training_price_per_1m_usd, model.id
+        assert isinstance(model.price_as_of, date), model.id
+        assert model.price_note.strip(), model.id
+
+
+def test_unknown_prices_are_none_never_zero(catalog: Catalog, tmp_path: Path) -> None:
+    for model in catalog.models:
+        assert all(price != 0 for price in model.training_prices.values()), model.id
+    # A model bigger than every band of its service has no price, for any method.
+    data = shipped_data()
+    model_entry(data, "Qwen/Qwen3-8B")["size_billion_parameters"] = 405
+    huge = load_catalog(write_catalog(tmp_path, data)).model("Qwen/Qwen3-8B")
+    assert huge.training_price_per_1m_usd is None and huge.price_as_of is None
+    assert set(huge.training_prices.values()) == {None}
+    assert huge.training_cost_usd(1_000_000, lora=False) is None
+
+
+# DESIGN §3, per 1M tokens: (LoRA supervised, full supervised, LoRA preference, full preference)
+BAND_PRICES = {
+    "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference": (0.48, 0.54, 1.20, 1.35),
+    "Qwen/Qwen3-8B": (0.48, 0.54, 1.20, 1.35),
+    "Qwen/Qwen2.5-14B-Instruct": (0.48, 0.54, 1.20, 1.35),
+    "meta-llama/Llama-3.3-70B-Instruct-Reference": (2.90, 3.20, 7.25, 8.00),
+    "Qwen/Qwen2.5-72B-Instruct": (2.90, 3.20, 7.25, 8.00),
+    # Fireworks lists LoRA SFT / LoRA DPO / full SFT / full DPO as 0.50 / 1 / 1 / 2.
+    "accounts/fireworks/models/llama-v3p1-8b-instruct": (0.50, 1.00, 1.00, 2.00),
+}
+
+
+@pytest.mark.parametrize("model_id", sorted(BAND_PRICES))
+def test_open_models_are_priced_by_size_and_method(catalog: Catalog, model_id: str) -> None:
+    lora_sft, full_sft, lora_dpo, full_dpo = BAND_PRICES[model_id]
+    model = catalog.model(model_id)
+    assert model.size_b is not None and model.size_b > 0
+    assert model.training_price() == lora_sft  # LoRA is the default, as in TrainingOptions
+    assert model.training_price(lora=False) == full_sft
+    assert model.training_price(preference=True) == lora_dpo
+    assert model.training_price(lora=False, preference=True) == full_dpo
+    assert model.price_as_of == catalog.provider(model.provider).training.price_as_of
+    assert model.training_cost_usd(2_000_000, lora=False) == pytest.approx(2 * full_sft)
+
+
+@pytest.mark.parametrize(
+    ("provider_id", "size", "lora_sft"),
+    [
+        ("together", 16, 0.48),
+        ("together", 16.5, 1.50),  # between the page's "up to 16B" and "17–69B": the dearer
+        ("together", 69, 1.50),
+        ("together", 70, 2.90),
+        ("together", 100, 2.90),
+        ("together", 101, None),
+        ("fireworks", 16, 0.50),
+        ("fireworks", 16.1, 3.00),
+        ("fireworks", 80, 3.00),
+        ("fireworks", 80.5, 6.00),
+        ("fireworks", 300, 6.00),
+        ("fireworks", 301, None),
+        ("openai", 8, None),  # OpenAI prices each model on its own
+    ],
+)
+def test_size_bands_have_the_design_edges(
+    catalog: Catalog, provider_id: str, size: float, lora_sft: float | None
+) -> None:
+    terms = catalog.provider(provider_id).training
+    band = terms.band_for(size)
+    assert (band.prices_per_1m_usd["lora_sft"] if band else None) == lora_sft
+    if terms.price_bands:
+        assert isinstance(terms.price_as_of, date) and "DESIGN §3" in terms.price_source
+
+
+def test_openai_prices_do_not_change_with_lora_and_preference_is_not_known(
+    catalog: Catalog,
+) -> None:
+    model = catalog.model("gpt-4.1-mini-2025-04-14")
+    assert model.size_b is None  # OpenAI does not say
+    assert model.training_price(lora=True) == model.training_price(lora=False) == 5.0
+    assert model.training_price(preference=True) is None
+
+
+def test_each_service_says_how_many_passes_it_makes_and_where_that_is_written(
+    catalog: Catalog,
+) -> None:
+    together = catalog.provider("together").training
+    assert (together.default_epochs, together.epochs_known) == (1, True)
+    assert "docs.together.ai/reference/finetune" in together.epochs_note
+    fireworks = catalog.provider("fireworks").training
+    assert (fireworks.default_epochs, fireworks.epochs_known) == (None, False)
+    assert "no stated default" in fireworks.epochs_note
+    openai = catalog.provider("openai").training
+    assert (openai.default_epochs, openai.epochs_known) == (None, True)  # its cookbook rule
+    for model in catalog.models:
+        assert model.terms is catalog.provider(model.provider).training, model.id
+
+
+def test_every_model_says_how_the_trained_result_can_be_used(catalog: Catalog) -> None:
+    for model in catalog.models:
+        for lora in (True, False):
+            serving = model.serving_for(lora=lora)
+            assert serving.kind in ("serverless", "dedicated", "none", None), model.id
+            assert serving.note.strip(), model.id
+            # No source we have gives an hourly price: none is guessed.
+            assert serving.price_per_hour_usd is None, model.id
+    kinds = {
+        ("meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", True): "serverless",
+        ("meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", False): "none",  # "-Reference"
+        ("meta-llama/Llama-3.3-70B-Instruct-Reference", True): "none",
+        ("Qwen/Qwen3-8B", True): "dedicated",
+        ("Qwen/Qwen2.5-72B-Instruct", True): "serverless",
+        ("Qwen/Qwen2.5-72B-Instruct", False): "dedicated",  # every full fine-tune
+        ("accounts/fireworks/models/llama-v3p1-8b-instruct", True): "dedicated",
+        ("accounts/fireworks/models/llama-v3p1-8b-instruct", False): None,
+    }
+    for (model_id, lora), kind in kinds.items():
+        assert catalog.model(model_id).serving_for(lora=lora).kind == kind, (model_id, lora)
 
 
 def test_training_cost_uses_the_price_per_million(catalog: Catalog) -> None:
@@ -359,6 +468,56 @@ def test_duplicate_ids_and_bad_defaults_are_refused(tmp_path: Path) -> None:
     data = shipped_data()
     data["default_model"] = "no-such-model"
     assert '"no-such-model"' in damaged(tmp_path, data)
+
+
+def test_band_priced_models_need_a_size_and_no_price_of_their_own(tmp_path: Path) -> None:
+    data = shipped_data()
+    entry = model_entry(data, "Qwen/Qwen3-8B")
+    entry["training_price_per_1m_usd"], entry["price_as_of"] = 0.5, "2026-11-28"
+    assert "prices models by size" in damaged(tmp_path, data)
+    data = shipped_data()
+    model_entry(data, "Qwen/Qwen3-8B")["size_billion_parameters"] = None
+    message = damaged(tmp_path, data)
+    assert '"Qwen/Qwen3-8B"' in message and "size_billion_parameters" in message
+    data = shipped_data()
+    model_entry(data, "Qwen/Qwen3-8B")["size_billion_parameters"] = -8
+    assert "above 0" in damaged(tmp_path, data)
+
+
+def provider_entry(data: dict, provider_id: str) -> dict:
+    return next(p for p in data["providers"] if p["id"] == provider_id)
+
+
+def test_bad_training_terms_are_refused(tmp_path: Path) -> None:
+    data = shipped_data()
+    bands = provider_entry(data, "together")["training"]["price_bands"]
+    bands[0], bands[1] = bands[1], bands[0]
+    assert "smallest models up" in damaged(tmp_path, data)
+    data = shipped_data()
+    provider_entry(data, "fireworks")["training"]["price_as_of"] = None
+    assert '"price_as_of"' in damaged(tmp_path, data)
+    data = shipped_data()
+    provider_entry(data, "fireworks")["training"]["default_epochs"] = 2
+    assert "default_epochs_known" in damaged(tmp_path, data)
+    data = shipped_data()
+    provider_entry(data, "together")["training"]["price_bands"][0]["lora_sft"] = "cheap"
+    assert '"lora_sft"' in damaged(tmp_path, data)
+    data = shipped_data()
+    del provider_entry(data, "together")["training"]
+    assert '"training"' in damaged(tmp_path, data)
+
+
+def test_bad_serving_is_refused(tmp_path: Path) -> None:
+    data = shipped_data()
+    model_entry(data, "Qwen/Qwen3-8B")["serving"]["lora"]["kind"] = "cloud"
+    message = damaged(tmp_path, data)
+    assert '"Qwen/Qwen3-8B"' in message and '"kind"' in message and "dedicated" in message
+    data = shipped_data()
+    model_entry(data, "Qwen/Qwen3-8B")["serving"]["full"]["price_per_hour_usd"] = 12.0
+    assert '"price_as_of"' in damaged(tmp_path, data)
+    data = shipped_data()
+    del model_entry(data, "Qwen/Qwen3-8B")["serving"]["full"]
+    assert '"full"' in damaged(tmp_path, data)
 
 
 def test_estimated_encoding_without_a_note_is_refused(tmp_path: Path) -> None:

@@ -319,7 +319,7 @@ def tables(path: Path) -> set[str]:
 
 
 def test_schema_version_counts_the_migrations() -> None:
-    assert project_schema.SCHEMA_VERSION == len(project_schema.MIGRATIONS) == 2
+    assert project_schema.SCHEMA_VERSION == len(project_schema.MIGRATIONS) == 3
     assert project_schema.schema_version() == project_schema.SCHEMA_VERSION
 
 
@@ -471,7 +471,7 @@ def test_a_schema_1_project_gets_word_counts(path: Path, tmp_path: Path) -> None
         assert project.settings.title == "Old ideas"
         examples = list(project.examples())
         summaries = project.summaries()
-    assert user_version(path) == 2
+    assert user_version(path) == project_schema.SCHEMA_VERSION
     assert columns(path, "messages") == [*v1_columns, "words", "head"]
 
     # The text is exactly what schema 1 held.
@@ -524,7 +524,7 @@ def test_a_schema_1_message_of_broken_text_does_not_stop_the_upgrade(path: Path)
         assert project.summaries()[1].response_words == 8
         with pytest.raises(DamagedProjectError):
             project.example(1)  # reading the broken text itself says the file is damaged
-    assert user_version(path) == 2
+    assert user_version(path) == project_schema.SCHEMA_VERSION
 
 
 def _break_word_counting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -567,4 +567,4 @@ def test_a_failed_upgrade_from_schema_1_leaves_the_file_untouched(
         monkeypatch.undo()  # once the bug is fixed, the same file upgrades
         with Project.open(path) as project:
             assert project.summaries()[0].response_words == 6
-        assert user_version(path) == 2
+        assert user_version(path) == project_schema.SCHEMA_VERSION
