@@ -15,9 +15,10 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QTextCursor, QUndoStack
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from fineauthor.core.dataset.summary import count_words
+from fineauthor.ui.editor.field_footer import FieldFooter
 from fineauthor.ui.editor.prose_edit import ProseEdit, display_text
 from fineauthor.ui.editor.status_lines import CountsLine, LengthBar
 from fineauthor.ui.editor.token_count import FALLBACK_ENCODING, TokenCounter
@@ -109,13 +110,10 @@ class MessageField(QWidget):
             self.editor.setAccessibleDescription(tooltip)
         layout.addWidget(self.editor, 1)
 
-        self._footer = QHBoxLayout()
-        self._footer.setContentsMargins(2, 0, 0, 0)
-        self._footer.setSpacing(12)
         self.counts = CountsLine(self)
         self.counts.setAccessibleName(self.tr("Length of %1").replace("%1", accessible_name))
-        self._footer.addWidget(self.counts, 1)
-        layout.addLayout(self._footer)
+        self.footer = FieldFooter(self.counts, self)
+        layout.addWidget(self.footer)
         self._length_bar: LengthBar | None = None
 
         self._counter = TokenCounter(encoding, parent=self)
@@ -205,8 +203,8 @@ class MessageField(QWidget):
 
     def add_footer_widget(self, widget: QWidget) -> None:
         """A control that belongs to this message (e.g. “Train on this answer”), right of the
-        counts."""
-        self._footer.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
+        counts, or below them when the field is narrow."""
+        self.footer.add_control(widget)
 
     def show_length(self, target: int | None, tolerance: int | None, label: str = "") -> None:
         """Show the bar against the target length under the counts (the response's field)."""

@@ -4,7 +4,7 @@ the project's target. Repainting them never re-lays out the window.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -24,6 +24,8 @@ _STATUS_COLOURS = {ON_TARGET: "#4a8a62", SHORT: "#b98a35", LONG: "#b46a45"}
 class CountsLine(QWidget):
     """“1,234 words · 1,600 tokens” under a field, painted in a muted colour."""
 
+    textChanged = Signal()  # noqa: N815  (Qt's naming)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._words = 0
@@ -42,6 +44,10 @@ class CountsLine(QWidget):
 
     def text(self) -> str:
         return self._text
+
+    def full_width(self) -> int:
+        """The width the whole text needs, uncut."""
+        return self.fontMetrics().horizontalAdvance(self._text) + 4
 
     def set_words(self, words: int) -> None:
         if words != self._words:
@@ -73,6 +79,7 @@ class CountsLine(QWidget):
         self._text = f"{words} · {tokens}"
         self.setAccessibleDescription(self._text)
         self.update()
+        self.textChanged.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
