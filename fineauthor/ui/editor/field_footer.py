@@ -1,64 +1,93 @@
 """The line under a field: its word and token counts, and the field's controls ("Show as
-tokens", "Train on this answer") beside them, or on a line of their own when the field is too
-narrow for both, so the counts are never cut short."""
+tokens", "Train on this answer") beside them, flowing onto the lines below when the field is
+too narrow, so neither the counts nor a control is ever cut short."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from fineauthor.ui.editor.status_lines import CountsLine
 
 _SPACING = 12
+_MARGIN = 2
 
 
 class FieldFooter(QWidget):
-    """``counts`` on the left; ``add_control`` widgets to its right, or below it when needed."""
+    """``counts`` first; ``add_control`` widgets after it, on as many lines as the width needs."""
 
     def __init__(self, counts: CountsLine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.counts = counts
         self._controls: list[QWidget] = []
-        self.stacked = False  # whether the controls sit on their own line
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 0, 0, 0)
-        layout.setSpacing(2)
-        self._beside = QHBoxLayout()
-        self._beside.setSpacing(_SPACING)
-        self._beside.addWidget(counts, 1)
-        self._below = QHBoxLayout()
-        self._below.setSpacing(_SPACING)
-        self._below.addStretch(1)
-        layout.addLayout(self._beside)
-        layout.addLayout(self._below)
+        self._placed: tuple[int, ...] = ()  # the line each control is on (0: beside the counts)
+        self._lines = QVBoxLayout(self)
+        # The footer may get narrower than one line of everything: its pieces then flow down.
+        self._lines.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._lines.setContentsMargins(_MARGIN, 0, 0, 0)
+        self._lines.setSpacing(2)
+        self._lines.addLayout(self._line())
+        self._lines.itemAt(0).layout().addWidget(counts, 1)
         counts.textChanged.connect(self.arrange)
 
+    @property
+    def stacked(self) -> bool:
+        """Whether any control sits below the counts."""
+        return any(self._placed)
+
     def add_control(self, widget: QWidget) -> None:
+        widget.setParent(self)
         self._controls.append(widget)
-        (self._below if self.stacked else self._beside).addWidget(
-            widget, 0, Qt.AlignmentFlag.AlignRight
-        )
+        self._placed = ()
         self.arrange()
 
-    def needed_width(self) -> int:
-        """The width the counts and every shown control need on one line."""
-        controls = [w for w in self._controls if not w.isHidden()]
-        return (
-            self.counts.full_width()
-            + sum(w.sizeHint().width() + _SPACING for w in controls)
-            + self.layout().contentsMargins().left()
-        )
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """As narrow as the widest single piece, as tall as one piece per line."""
+        pieces = [self.counts.minimumSizeHint(), *(w.sizeHint() for w in self._controls)]
+        width = max(piece.width() for piece in pieces) + _MARGIN
+        return QSize(width, sum(piece.height() + 2 for piece in pieces))
 
     def arrange(self) -> None:
-        stacked = bool(self._controls) and self.width() < self.needed_width()
-        if stacked == self.stacked:
+        placed = self._flow()
+        if placed == self._placed:
             return
-        self.stacked = stacked
-        source, target = (self._beside, self._below) if stacked else (self._below, self._beside)
+        self._placed = placed
         for widget in self._controls:
-            source.removeWidget(widget)
-            target.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
+            self._lines.removeWidget(widget)
+            for index in range(self._lines.count()):
+                self._lines.itemAt(index).layout().removeWidget(widget)
+        while self._lines.count() > 1:  # keep the counts' line
+            item = self._lines.takeAt(self._lines.count() - 1)
+            item.layout().deleteLater()
+        for _ in range(max(placed, default=0)):
+            self._lines.addLayout(self._line(stretch=True))
+        for widget, line in zip(self._controls, placed, strict=True):
+            row = self._lines.itemAt(line).layout()
+            row.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
+
+    def _flow(self) -> tuple[int, ...]:
+        """Each shown control's line: beside the counts while they fit, then filling the lines
+        below from the right, in order."""
+        room = self.width() - _MARGIN
+        line, used = 0, self.counts.full_width()
+        placed = []
+        for widget in self._controls:
+            width = widget.sizeHint().width() if not widget.isHidden() else 0
+            if used + _SPACING + width > room and used > 0:
+                line, used = line + 1, width
+            else:
+                used += _SPACING + width
+            placed.append(line)
+        return tuple(placed)
+
+    @staticmethod
+    def _line(*, stretch: bool = False) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(_SPACING)
+        if stretch:
+            row.addStretch(1)
+        return row
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
