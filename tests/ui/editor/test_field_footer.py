@@ -4,7 +4,7 @@ field too narrow for the counts and its controls on one line, the controls move 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QAbstractButton, QCheckBox
 
 from fineauthor.ui.editor.message_field import MessageField
 from fineauthor.ui.shell.main_window import MainWindow
@@ -27,9 +27,10 @@ def test_every_fields_counts_show_whole_in_the_sample_project(
     qtbot.waitUntil(lambda: all(_uncut(f) for f in fields))
     for field in fields:
         assert field.counts.text().split(" · ")[0].endswith("words")
-        controls = field.footer.findChildren(QCheckBox)
-        for control in controls:  # "Train on this answer" is never cut either
-            assert control.width() >= control.sizeHint().width()
+        controls = field.footer.findChildren(QAbstractButton)
+        assert controls  # "Show as tokens", and "Train on this answer" under the response
+        for control in controls:  # never cut either
+            assert control.width() >= control.sizeHint().width(), control.text()
 
 
 def test_a_narrow_field_puts_its_controls_below_the_counts(qtbot) -> None:
