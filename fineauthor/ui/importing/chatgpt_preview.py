@@ -71,6 +71,15 @@ class ConversationPreview(QWidget):
                     what=skipped_text(conversation.left_out)
                 )
             )
+        # Folded, only the last answer is used; kept, every answer is.
+        answers = conversation.turns[-1:] if fold else conversation.turns
+        if any(turn.canvas is not None for turn in answers):
+            notes.append(
+                self.tr(
+                    "ChatGPT wrote this in its canvas (a document it keeps beside the chat): the "
+                    "text is the canvas as ChatGPT left it, not its short note in the chat."
+                )
+            )
         if conversation.other_versions:
             notes.append(
                 self.tr(

@@ -226,6 +226,29 @@ def test_preview_shows_the_folded_or_kept_example_before_anything_is_added(
     assert document.count() == 0  # the preview adds nothing
 
 
+def test_preview_says_when_the_answer_came_from_a_canvas(
+    qtbot, document: ProjectDocument, tmp_path: Path
+) -> None:
+    canvas_export = tmp_path / "canvas-export.zip"
+    with zipfile.ZipFile(canvas_export, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(FIXTURES / "chatgpt" / "canvas-conversations.json", "conversations.json")
+    dialog = _open(qtbot, document, canvas_export)
+    _highlight(dialog, "The lamp room — chapter 4")
+    text = dialog.preview_pane.browser.toPlainText()
+    assert "“You’ve found his book, then,” said Andrei's son." in text
+    assert "I’ve expanded the scene in the canvas." not in text
+    canvas_note = "ChatGPT wrote this in its canvas (a document it keeps beside the chat)"
+    assert canvas_note in dialog.preview_pane.notes.text()
+    dialog.keep_button.click()
+    assert "“You’ve found his book, then,” said Petrov's son." in (
+        dialog.preview_pane.browser.toPlainText()  # the second answer, before the rename
+    )
+    assert canvas_note in dialog.preview_pane.notes.text()
+    _highlight(dialog, "Counting words per chapter")  # a code canvas: the chat's answer
+    assert canvas_note not in dialog.preview_pane.notes.text()
+    assert "The script is in the canvas." in dialog.preview_pane.browser.toPlainText()
+
+
 def test_ticking_with_the_keyboard_and_a_double_click(
     qtbot, document: ProjectDocument, export: Path
 ) -> None:

@@ -61,6 +61,9 @@ class Turn:
 
     role: str  # "user" or "assistant"
     text: str
+    # The title of the canvas document the text is the last version of ("" if untitled), or
+    # None for text written in the chat.
+    canvas: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,6 +89,11 @@ class Conversation:
     def prompts(self) -> int:
         """How many times the writer wrote (the first prompt and each follow-up)."""
         return sum(1 for turn in self.turns if turn.role == "user")
+
+    @property
+    def canvas_answers(self) -> list[Turn]:
+        """The answers whose text came from a document ChatGPT wrote in its canvas."""
+        return [turn for turn in self.turns if turn.canvas is not None]
 
     @property
     def preview(self) -> str:

@@ -60,7 +60,7 @@ class PackedConversation:
     packed: bytes
 
     def unpack(self) -> Conversation:
-        turns = tuple(Turn(role, text) for role, text in json.loads(zlib.decompress(self.packed)))
+        turns = tuple(Turn(*turn) for turn in json.loads(zlib.decompress(self.packed)))
         return Conversation(
             number=self.number,
             id=self.id,
@@ -79,7 +79,13 @@ class PackedConversation:
 
 def pack(conversation: Conversation) -> PackedConversation:
     """``conversation`` kept small (see :class:`PackedConversation`)."""
-    text = json.dumps([[turn.role, turn.text] for turn in conversation.turns], ensure_ascii=False)
+    text = json.dumps(
+        [
+            [turn.role, turn.text] if turn.canvas is None else [turn.role, turn.text, turn.canvas]
+            for turn in conversation.turns
+        ],
+        ensure_ascii=False,
+    )
     return PackedConversation(
         number=conversation.number,
         id=conversation.id,

@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 
+from fineauthor.core.importers.chatgpt.canvas import Canvas
+from fineauthor.core.importers.chatgpt.citations import without_citations
 from fineauthor.core.importers.chatgpt.conversation import (
     Conversation,
     ExportSummary,
@@ -34,6 +36,7 @@ from fineauthor.core.importers.chatgpt.conversation import (
 #   "execution_output", "tether_browsing_display", "tether_quote", "thoughts",
 #   "reasoning_recap", "user_editable_context" (custom instructions, in ``user_profile`` and
 #   ``user_instructions``) and others carry no ``parts`` a writer typed or read as prose.
+# - Requests to ChatGPT's canvas (``canmore.*``) and their replies are read by canvas.py.
 #
 # Anything the writer can't use is skipped and counted with a plain reason.
 
@@ -88,21 +91,57 @@ def _turns(branch: list[dict], left_out: Counter[Skipped]) -> tuple[list[Turn], 
     """The visible turns along ``branch``, and how many other versions branched off it."""
     turns: list[Turn] = []
     other_versions = 0
+    canvas = Canvas()
     for node in branch:
         children = node.get("children")
         if isinstance(children, list) and len(children) > 1:
             other_versions += len(children) - 1
-        if node.get("message") is None:
+        message = node.get("message")
+        if message is None:
             continue  # the root, which holds no message
-        visible = _visible_text(node["message"], left_out)
+        if isinstance(message, dict) and canvas.take(message):
+            continue
+        visible = _visible_text(message, left_out)
         if visible is None:
             continue
         role, text = visible
+        if role == "user":
+            _answer_from_canvas(turns, canvas, left_out)  # ChatGPT's turn has ended
         if turns and turns[-1].role == role:  # one answer split around a tool call, say
             turns[-1] = Turn(role, turns[-1].text + "\n\n" + text)
         else:
             turns.append(Turn(role, text))
+    _answer_from_canvas(turns, canvas, left_out)
     return turns, other_versions
+
+
+#: A reply in the chat at most this long, and under half the canvas's length, only points to
+#: the canvas ("I've expanded the scene in the canvas. Want it darker?").
+_POINTER_WORDS = 150
+
+
+def _answer_from_canvas(turns: list[Turn], canvas: Canvas, left_out: Counter[Skipped]) -> None:
+    """At the end of ChatGPT's turn: when it wrote prose in its canvas and its reply in the
+    chat only points there, the answer is the canvas document's latest version."""
+    taken = canvas.taken
+    document = canvas.written()
+    if not taken:
+        return
+    reply = turns[-1] if turns and turns[-1].role == "assistant" else None
+    text = _clean(without_citations(document.text).strip()) if document is not None else ""
+    if document is None or not document.is_prose or not text:
+        left_out[Skipped.TOOLS] += taken
+        return
+    if reply is not None:
+        words = len(reply.text.split())
+        if words > _POINTER_WORDS or words * 2 >= len(text.split()):
+            left_out[Skipped.TOOLS] += taken  # the reply is the answer; the canvas aside
+            return
+    answer = Turn("assistant", text, canvas=_clean(" ".join(document.title.split())))
+    if reply is None:
+        turns.append(answer)
+    else:
+        turns[-1] = answer
 
 
 def _branch(mapping: dict, current: object) -> list[dict]:
@@ -159,6 +198,8 @@ def _visible_text(message: object, left_out: Counter[Skipped]) -> tuple[str, str
             left_out[Skipped.DAMAGED] += 1
         return None
     text = _text_of(parts, left_out)
+    if role == "assistant":
+        text = without_citations(text).strip()
     return (str(role), text) if text else None
 
 

@@ -3,16 +3,31 @@ folded into the first prompt with ChatGPT's last answer as the response."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from fineauthor.core.dataset.example import Example, Message
-from fineauthor.core.importers.chatgpt.conversation import Conversation
+from fineauthor.core.importers.chatgpt.conversation import Conversation, Turn
 from fineauthor.core.writing.prompt_template import with_follow_up
+
+# A question that asks ChatGPT to do something ("Can you make it longer?", "OK, could you add
+# dialogue?"): folded in as an instruction. Any other question stays a question.
+_POLITE_REQUEST = re.compile(
+    r"^(?:(?:ok(?:ay)?|now|also|and|great|thanks|thank you)[,.!]?\s+)*(?:please[,]?\s+)?"
+    # "Would you rather…", "Would you agree…" ask the writer's mind, not for work.
+    r"(?:can|could|would|will)\s+you\b(?!\s+(?:rather|agree|think|know|prefer)\b)",
+    re.IGNORECASE,
+)
+_CLOSERS = "\"'”’)]»"
 
 
 def as_multi_turn(conversation: Conversation, system: str | None = None) -> Example:
     """Every prompt and answer, in order, as one example; ``system`` (the project's system
     prompt) comes first when given."""
     messages = [Message(turn.role, turn.text) for turn in conversation.turns]
-    return _example(conversation, messages, system, note=_note(conversation))
+    answers = sum(1 for turn in conversation.turns if turn.role == "assistant")
+    note = _note(conversation) + canvas_note(conversation.canvas_answers, answers)
+    return _example(conversation, messages, system, note=note)
 
 
 def folded(conversation: Conversation, system: str | None = None) -> Example:
@@ -32,20 +47,48 @@ def folded(conversation: Conversation, system: str | None = None) -> Example:
             f" Your {follow_ups} {asks} folded into the prompt; the response is ChatGPT’s "
             "last answer."
         )
+    note += canvas_note([turns[-1]] if turns[-1].canvas is not None else [], 1)
     messages = [Message("user", prompt), Message("assistant", turns[-1].text)]
     return _example(conversation, messages, system, note=note)
 
 
 def fold_follow_up(prompt: str, follow_up: str) -> str:
     """``prompt`` with ``follow_up`` added. A one-line request ("can you make it longer?")
-    becomes a closing sentence (prompt_template.with_follow_up); a longer one with paragraphs
-    of its own is kept as written, as a paragraph after the prompt."""
+    becomes a closing sentence (prompt_template.with_follow_up); a real question ("What would
+    Mara say to him?") is added as written, still a question; a longer follow-up with
+    paragraphs of its own is kept as written, as a paragraph after the prompt."""
     request = follow_up.strip()
-    if "\n" not in request:
+    if "\n" not in request and not _is_question(request):
         return with_follow_up(prompt, request)
     if " ".join(request.split()).casefold() in " ".join(prompt.split()).casefold():
         return prompt  # already asked for
-    return prompt.rstrip() + "\n\n" + request
+    if "\n" in request:
+        return prompt.rstrip() + "\n\n" + request
+    body = prompt.rstrip()
+    if not body:
+        return request
+    # As with_follow_up does: a multi-line prompt gets the question on a line of its own; a
+    # one-liner gets one sentence more, so its last sentence needs an end.
+    if "\n" in body:
+        separator = "\n"
+    else:
+        separator = " "
+        if body.rstrip(_CLOSERS)[-1:] not in tuple(".!?…:"):
+            body += "."
+    return body + separator + request
+
+
+def _is_question(request: str) -> bool:
+    """Whether a one-line follow-up asks a question rather than for something to be done: it
+    ends in a question mark (before closing quotes or an emoji) and isn't a polite request."""
+    end = request.rstrip()
+    while end and (end[-1] in _CLOSERS or end[-1].isspace() or _is_symbol(end[-1])):
+        end = end[:-1]
+    return end.endswith(("?", "？")) and _POLITE_REQUEST.match(request) is None
+
+
+def _is_symbol(character: str) -> bool:
+    return unicodedata.category(character) in ("So", "Sk", "Mn", "Cf")  # emoji, their modifiers
 
 
 def to_example(conversation: Conversation, *, fold: bool, system: str | None = None) -> Example:
@@ -59,6 +102,25 @@ def _example(
     if system:
         messages.insert(0, Message("system", system))
     return Example(tuple(messages), note=note, source=conversation.source)
+
+
+def canvas_note(from_canvas: list[Turn], answers: int) -> str:
+    """' ChatGPT wrote this answer in its canvas…': where the text of ``from_canvas`` (some of
+    the example's ``answers``) came from ('' when none came from a canvas)."""
+    if not from_canvas:
+        return ""
+    titles = list(dict.fromkeys(turn.canvas for turn in from_canvas if turn.canvas))
+    named = f", “{'”, “'.join(titles)}”" if titles else ""
+    if answers == 1:
+        which, text = "this answer", "the text is the canvas"
+    else:
+        count = len(from_canvas)
+        which = f"all {count:,} answers" if count == answers else f"{count:,} of the answers"
+        text = "each is the canvas" if count > 1 else "its text is the canvas"
+    return (
+        f" ChatGPT wrote {which} in its canvas (a document it keeps beside the chat){named}: "
+        f"{text} as ChatGPT left it, not its short note in the chat."
+    )
 
 
 def _note(conversation: Conversation) -> str:

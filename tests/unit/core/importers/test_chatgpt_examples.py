@@ -9,6 +9,7 @@ from fineauthor.core.importers.chatgpt.examples import (
     folded,
     to_example,
 )
+from tests.paths import FIXTURES
 from tests.unit.core.importers.chatgpt_samples import (
     CAFE,
     FIXTURE,
@@ -77,3 +78,44 @@ def test_fold_follow_up_keeps_long_requests_as_written_and_never_repeats_one() -
     request = "Use these notes:\n\n- Mara lies about the key\n- Andrei knows"
     assert fold_follow_up(prompt, request) == prompt + "\n\n" + request
     assert fold_follow_up(prompt + "\n\n" + request, request) == prompt + "\n\n" + request
+
+
+def test_folding_keeps_a_real_question_a_question() -> None:
+    prompt = "Write scene 4: the inquest."
+    for question in (
+        "What would a widow have worn to the inquest?",
+        "Does Mara know about the key?",
+        "Is that too dark? 🤔",
+        "And what if the coroner was her uncle?”",
+        "マラは鍵のことを知っている？",
+        "Would you rather she lied?",  # asks the writer's mind, not for work
+    ):
+        assert fold_follow_up(prompt, question) == f"{prompt} {question}"
+    assert fold_follow_up("Write scene 4", "Does Mara know?") == "Write scene 4. Does Mara know?"
+    assert fold_follow_up("Write scene 4.\nKeep it short.", "Does Mara know?") == (
+        "Write scene 4.\nKeep it short.\nDoes Mara know?"
+    )
+    asked = f"{prompt} Does Mara know?"
+    assert fold_follow_up(asked, "does Mara know?") == asked  # never asked twice
+
+
+def test_folding_turns_polite_requests_into_instructions() -> None:
+    prompt = "Write scene 4: the inquest."
+    for request, instruction in (
+        ("Can you make it longer?", "Make it longer."),
+        ("Could you add dialogue?", "Add dialogue."),
+        ("Would you cut the last paragraph?", "Cut the last paragraph."),
+        ("OK, could you end on the verdict?", "End on the verdict."),
+        ("Please can you keep Mara's lie?", "Keep Mara's lie."),
+    ):
+        assert fold_follow_up(prompt, request) == f"{prompt} {instruction}"
+
+
+def test_a_folded_conversation_keeps_its_question() -> None:
+    gaslight = read_all(FIXTURES / "chatgpt" / "canvas-conversations.json")[0][
+        "Gaslight and mourning, 1887"
+    ]
+    assert folded(gaslight).prompt == (
+        "How were London streets lit in 1887? I need the inquest scene in chapter 9 to feel "
+        "right. What would a widow have worn to the inquest?"
+    )
