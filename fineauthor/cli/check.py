@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fineauthor.cli.exit_codes import OK, PROBLEMS
 from fineauthor.cli.parsing import positive
 
+if TYPE_CHECKING:
+    from fineauthor.core.catalog import Catalog
+
 _SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: Where ``check`` reads the day (tests set a fixed one).
+clock: Callable[[], date] = date.today
 
 
 def add_check_command(commands: argparse._SubParsersAction) -> None:
@@ -45,13 +54,15 @@ def run_check(options: argparse.Namespace) -> int:
     )
 
     catalog = load_catalog()
+    fallback, why = _model_when_none_given(catalog)
     path: Path = options.file
     if path.is_file() and _is_project(path):
         from fineauthor.core.project.project import Project
 
         with Project.open(path) as project:
             chosen = project.settings
-            model = catalog.model(options.model or chosen.base_model or catalog.default_check_model)
+            given = options.model or chosen.base_model
+            model = catalog.model(given or fallback)
             settings = project_check_settings(chosen, model)
             if options.target_words:
                 settings = replace(
@@ -62,7 +73,8 @@ def run_check(options: argparse.Namespace) -> int:
             items = example_items(project.examples(), settings.rules)
             report = check_items(items, settings, cache=project)
     else:
-        model = catalog.model(options.model or catalog.default_check_model)
+        given = options.model
+        model = catalog.model(given or fallback)
         target = options.target_words
         settings = CheckSettings(
             model=model, target_words=target, tolerance_words=_tolerance(target)
@@ -74,8 +86,28 @@ def run_check(options: argparse.Namespace) -> int:
     else:
         from fineauthor.cli.check_report import print_report
 
+        if why and not given:
+            print(why)
         print_report(report, path, catalog.as_of)
     return PROBLEMS if report.errors else OK
+
+
+def _model_when_none_given(catalog: Catalog) -> tuple[str, str]:
+    """The model to judge by when none is given, and a sentence when it is not the usual one:
+    the catalog's check model while its service still trains, otherwise the model offered
+    first to a new writer (a file is judged by the rules of the service that will train it)."""
+    usual = catalog.model(catalog.default_check_model)
+    service = catalog.provider(usual.provider)
+    if service.takes_new_jobs(clock()):
+        return usual.id, ""
+    instead = catalog.model(catalog.default_model)
+    assert service.new_jobs_end is not None  # takes_new_jobs is only false with a date
+    day = service.new_jobs_end
+    return instead.id, (
+        f"No model was given, and {service.name} takes no new training since "
+        f"{day.day} {day:%B %Y}, so this is checked for {instead.name} at "
+        f"{catalog.provider(instead.provider).name}. Choose another with --model."
+    )
 
 
 def _tolerance(target: int | None) -> int | None:

@@ -1,10 +1,12 @@
 """Export for training: write the project's examples as the file a training service takes,
-optionally holding some back as a validation file, in the background and atomically."""
+optionally holding some back as a validation file, in the background and atomically. A file
+can be written for any service, even one that takes no new training any more; the note says so."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
@@ -38,7 +40,11 @@ from fineauthor.core.dataset.export import (
 )
 from fineauthor.ui.importing.base import BackgroundDialog, progress_page, show_page
 from fineauthor.ui.shell.document import ProjectDocument
+from fineauthor.ui.training.price_words import day_text
 from fineauthor.ui.widgets.labels import bold
+
+#: Where the dialog reads the day (tests set a fixed one).
+clock: Callable[[], date] = date.today
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
@@ -215,9 +221,15 @@ class ExportDialog(BackgroundDialog):
             )
         provider = self._providers.get(provider_id)
         name = provider.name if provider is not None else provider_id
-        if provider is not None and not provider.new_users_can_fine_tune:
+        if provider is not None and not provider.takes_new_jobs(clock()):
+            note += " " + self.tr(
+                "{name} takes no new training since {day}: you can still write the file, but "
+                "{name} will not train a model on it."
+            )
+        elif provider is not None and not provider.new_users_can_fine_tune:
             note += " " + self.tr("Most new accounts can no longer train with {name}.")
-        self.provider_note.setText(note.format(name=name))
+        day = day_text(provider.new_jobs_end) if provider is not None else ""
+        self.provider_note.setText(note.format(name=name, day=day))
 
     @Slot()
     def _update_split(self) -> None:

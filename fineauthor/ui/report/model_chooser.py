@@ -1,9 +1,12 @@
 """The check report's model chooser: every model of the catalog with its service, the choice kept
-in the project's settings, and plain notes on whether the chosen model can be trained at all.
+in the project's settings, and plain notes on whether the chosen model can be trained at all. A
+model whose service takes no new training can still be chosen to check examples against, and
+says it can no longer be trained; such models come last.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale, Qt
@@ -14,6 +17,9 @@ from fineauthor.ui.report.check_runner import chosen_model
 from fineauthor.ui.shell.document import ProjectDocument
 
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # in the model chooser
+
+#: Where the chooser reads the day (tests set a fixed one).
+clock: Callable[[], date] = date.today
 
 
 def long_date(day: date) -> str:
@@ -44,11 +50,15 @@ class ModelChooser(QComboBox):
 
     def fill(self) -> None:
         """List the models of the catalog and show the project's."""
-        today = date.today()
+        today = clock()
+        models = sorted(
+            self.catalog.models,
+            key=lambda m: not self.catalog.provider(m.provider).takes_new_jobs(today),
+        )
         self.blockSignals(True)
         try:
             self.clear()
-            for model in self.catalog.models:
+            for model in models:
                 provider = self.catalog.provider(model.provider)
                 self.addItem(
                     self.tr("%1 · %2").replace("%1", model.name).replace("%2", provider.name)
@@ -74,7 +84,7 @@ class ModelChooser(QComboBox):
         finally:
             self.blockSignals(False)
         provider = self.catalog.provider(model.provider)
-        today = date.today()
+        today = clock()
         self.setToolTip(self.model_tooltip(model, provider, today))
         self.note.setText(" ".join(self.model_warnings(model, provider, today)))
         self.note.setVisible(bool(self.note.text()))
@@ -82,7 +92,17 @@ class ModelChooser(QComboBox):
     def model_warnings(self, model: ModelInfo, provider: ProviderInfo, today: date) -> list[str]:
         """Short, plain notes on whether the writer can train this model at all."""
         notes = []
-        if not provider.new_users_can_fine_tune:
+        if not provider.takes_new_jobs(today):
+            assert provider.new_jobs_end is not None  # only false with a date
+            notes.append(
+                self.tr(
+                    "%1 takes no new training since %2, so this model can no longer be trained "
+                    "there. You can still check your examples for it."
+                )
+                .replace("%1", provider.name)
+                .replace("%2", long_date(provider.new_jobs_end))
+            )
+        elif not provider.new_users_can_fine_tune:
             notes.append(
                 self.tr("%1 no longer lets new accounts fine-tune.").replace("%1", provider.name)
             )

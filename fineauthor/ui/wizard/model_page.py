@@ -5,6 +5,7 @@ afterwards and what that costs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 from typing import Any
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from fineauthor.ui.training.price_words import (
     about_money,
+    day_text,
     method_text,
     serving_kind_text,
     serving_text,
@@ -34,6 +36,9 @@ TOKENS_PER_WORD = 4 / 3
 # Framing tokens of a three-message chat example (3 per message + 3 to prime the reply).
 EXAMPLE_OVERHEAD_TOKENS = 3 * 3 + 3
 ESTIMATE_EXAMPLES = 50
+
+#: Where the page reads the day when it is given none (tests set a fixed one).
+clock: Callable[[], date] = date.today
 
 
 def example_tokens_estimate(answers: dict[str, Any]) -> int:
@@ -66,7 +71,7 @@ class ModelPage(GuidePage):
                 "training run will cost. You can change it later, before you train."
             ),
         )
-        self.today = today or date.today()
+        self.today = today or clock()
         self.services_label = blocks.wrapping(rich=True)
         self.services_label.setAccessibleName(self.tr("Who can train today"))
         self.body.addWidget(blocks.heading(self.tr("Who can train today"), 1.0))
@@ -137,9 +142,17 @@ class ModelPage(GuidePage):
         per_example = example_tokens_estimate(answers)
         chosen = keys.chosen_model_id(answers)
         models = [m for m in catalog.models if not m.is_shut_down(self.today)]
-        # Services open to new writers first: they are the ones most writers can use.
+        # Services open to new writers first: they are the ones most writers can use. A
+        # service that takes no new training goes last, its models shown but not choosable.
         open_ids = {p.id for p in catalog.providers if p.new_users_can_fine_tune}
-        models.sort(key=lambda m: (m.provider not in open_ids, m.id != catalog.default_model))
+        closed_ids = {p.id for p in catalog.providers if not p.takes_new_jobs(self.today)}
+        models.sort(
+            key=lambda m: (
+                m.provider in closed_ids,
+                m.provider not in open_ids,
+                m.id != catalog.default_model,
+            )
+        )
         self._filling = True
         self.table.setRowCount(len(models))
         selected_row = 0
@@ -148,40 +161,13 @@ class ModelPage(GuidePage):
             provider = catalog.provider(model.provider)
             found = estimate([per_example] * ESTIMATE_EXAMPLES, model)
             fixed = model.terms.default_epochs is not None
-            passes.setdefault(provider.id, (provider.name, found, fixed))
-            serving = model.serving_for(lora=True)
-            if not provider.new_users_can_fine_tune:
-                service = self.tr("{service}, closed to new accounts").format(service=provider.name)
-            elif model.id == catalog.default_model:
-                service = self.tr("{service} · recommended").format(service=provider.name)
-            else:
-                service = provider.name
-            cells = [
-                f"{model.name}\n{service}",
-                self._price_text(model.training_price_per_1m_usd),
-                self._limit_text(model.example_token_limit),
-                self._cost_text(found.cost_usd),
-                serving_kind_text(serving),
-            ]
-            tips = [
-                model.notes,
-                model.price_note,
-                self.tr("{tokens} tokens").format(tokens=blocks.format_number(limit))
-                if (limit := model.example_token_limit)
-                else "",
-                model.price_note,
-                serving_text(serving),
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(self.MODEL_ROLE, model.id)
-                item.setToolTip(tips[column])
-                if column == 0 and model.id == catalog.default_model:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(row, column, item)
-            if model.id == chosen:
+            closed = provider.id in closed_ids
+            if not closed:  # how a closed service would count passes no longer matters
+                passes.setdefault(provider.id, (provider.name, found, fixed))
+            self._fill_row(
+                row, model, provider, found, closed=closed, default_id=catalog.default_model
+            )
+            if model.id == chosen and not closed:
                 selected_row = row
         # Every cell holds at most two lines: equal rows read as a list, not a puzzle.
         row_height = 2 * self.table.fontMetrics().lineSpacing() + 12
@@ -216,6 +202,53 @@ class ModelPage(GuidePage):
         )
         self._selection_changed()
 
+    def _fill_row(
+        self, row: int, model: Any, provider: Any, found: Any, *, closed: bool, default_id: str
+    ) -> None:
+        """One model's row; greyed and not selectable when its service trains nothing new."""
+        serving = model.serving_for(lora=True)
+        if closed:
+            service = self.tr("{service} · no new training").format(service=provider.name)
+        elif not provider.new_users_can_fine_tune:
+            service = self.tr("{service}, closed to new accounts").format(service=provider.name)
+        elif model.id == default_id:
+            service = self.tr("{service} · recommended").format(service=provider.name)
+        else:
+            service = provider.name
+        cells = [
+            f"{model.name}\n{service}",
+            self._price_text(model.training_price_per_1m_usd),
+            self._limit_text(model.example_token_limit),
+            self._cost_text(found.cost_usd),
+            serving_kind_text(serving),
+        ]
+        tips = [
+            model.notes,
+            model.price_note,
+            self.tr("{tokens} tokens").format(tokens=blocks.format_number(limit))
+            if (limit := model.example_token_limit)
+            else "",
+            model.price_note,
+            serving_text(serving),
+        ]
+        if closed:
+            why = self.tr(
+                "{service} takes no new training since {day}, so this model cannot be chosen. "
+                "Choose one of the models above."
+            ).format(service=provider.name, day=day_text(provider.new_jobs_end))
+            tips = [why] * len(cells)
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(self.MODEL_ROLE, model.id)
+            item.setToolTip(tips[column])
+            if closed:  # greyed and not selectable: it cannot be the project's base
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+            if column == 0 and model.id == default_id:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.table.setItem(row, column, item)
+
     def _services_html(self, catalog: Any) -> str:
         open_names = [p.name for p in catalog.providers if p.new_users_can_fine_tune]
         items = []
@@ -226,7 +259,13 @@ class ModelPage(GuidePage):
                 )
             )
         for provider in catalog.providers:
-            if not provider.new_users_can_fine_tune:
+            if not provider.takes_new_jobs(self.today):
+                items.append(
+                    self.tr("<b>{name}</b>: {why}").format(
+                        name=escape(provider.name), why=escape(self._closed_text(provider))
+                    )
+                )
+            elif not provider.new_users_can_fine_tune:
                 # The catalog's note gives the closing dates in plain words.
                 items.append(
                     self.tr("<b>{name}</b>: closed to new accounts. {note}").format(
@@ -234,6 +273,30 @@ class ModelPage(GuidePage):
                     )
                 )
         return "<p>" + "</p><p>".join(items) + "</p>"
+
+    def _closed_text(self, provider: Any) -> str:
+        """What a writer needs to know of a service that trains nothing new any more: its
+        models are greyed out (while they still work), and until when its trained models
+        work, when the catalog gives one date."""
+        from fineauthor.core.catalog import load_catalog
+
+        models = load_catalog().models_for(provider.id)
+        shown = any(not m.is_shut_down(self.today) for m in models)
+        text = self.tr("takes no new training since {day}").format(
+            day=day_text(provider.new_jobs_end)
+        )
+        text += (
+            self.tr(", so its models are greyed out below and cannot be chosen.") if shown else "."
+        )
+        shutdowns = {m.shutdown_date for m in models} - {None}
+        if len(shutdowns) == 1:
+            day = shutdowns.pop()
+            text += " " + (
+                self.tr("What you trained there works until {day}.")
+                if self.today < day
+                else self.tr("What was trained there stopped working on {day}.")
+            ).format(day=day_text(day))
+        return text
 
     def _passes_text(self, services: list[tuple[str, Any, bool]]) -> str:
         """ "once at Together AI, its usual number; about 8 times at Fireworks AI, which
@@ -284,7 +347,8 @@ class ModelPage(GuidePage):
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
             if item is not None and item.data(self.MODEL_ROLE) == model_id:
-                self.table.selectRow(row)
+                if item.flags() & Qt.ItemFlag.ItemIsSelectable:  # greyed rows cannot be chosen
+                    self.table.selectRow(row)
                 return
 
     def _selection_changed(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from fineauthor.core.catalog import load_catalog
 from fineauthor.core.dataset.estimate import estimate
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.project.project import Project
+from fineauthor.ui.report import model_chooser
 from fineauthor.ui.report.check_report import CheckReportPanel
 from fineauthor.ui.report.check_runner import CheckRunner, chosen_model
 from fineauthor.ui.report.finding_groups import split_message
@@ -52,6 +54,13 @@ def british_locale() -> Iterator[None]:
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     yield
     QLocale.setDefault(before)
+
+
+@pytest.fixture(autouse=True)
+def before_openai_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read OpenAI's notes as they stand before 6 January 2027, when it stops
+    taking new training (tests/ui/report/test_model_chooser_closing.py covers after)."""
+    monkeypatch.setattr(model_chooser, "clock", lambda: date(2026, 12, 2))
 
 
 @pytest.fixture

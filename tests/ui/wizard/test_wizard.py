@@ -8,6 +8,7 @@ screenshots`` also saves a 1280×800 picture of every page.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from fineauthor.core.project.schema import SUFFIX
 from fineauthor.core.writing.win_conditions import WinCondition
 from fineauthor.ui.shell.main_window import MainWindow
 from fineauthor.ui.wizard import draft as keys
+from fineauthor.ui.wizard import model_page
 from fineauthor.ui.wizard.draft import WizardDraft, drafts_folder, find_draft
 from fineauthor.ui.wizard.model_page import example_tokens_estimate
 from fineauthor.ui.wizard.style_name_page import with_name
@@ -47,6 +49,12 @@ She ran. The water was colder than she remembered, and the stones slid under her
 “I can’t,” she said. “Tom, I can’t feel my feet.”"""
 SYSTEM = "You are a novelist writing quiet coastal suspense in close third person."
 TEMPLATE = "Write chapter {chapter}. In this scene: {beat}."
+
+
+@pytest.fixture(autouse=True)
+def before_openai_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenAI is still offered until 6 January 2027 (test_model_page_closing.py: after)."""
+    monkeypatch.setattr(model_page, "clock", lambda: date(2026, 12, 2))
 
 
 @pytest.fixture
