@@ -32,6 +32,7 @@ def add_check_command(commands: argparse._SubParsersAction) -> None:
         description="Check a JSONL training file or a FineAuthor project: problems that stop "
         "training, advice, token totals and the estimated cost.",
     )
+    check.set_defaults(run=run_check)
     check.add_argument("file", type=Path, metavar="FILE", help="a .jsonl file or a project")
     check.add_argument(
         "--model", metavar="M", help="model to check against (its service's rules, limits, price)"

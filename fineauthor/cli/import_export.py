@@ -17,6 +17,7 @@ from fineauthor.core.importers.spreadsheet import SUFFIXES as TABLE_SUFFIXES
 def add_import_export_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``export`` and ``import`` on the command parser."""
     export = commands.add_parser("export", help="write a project's examples as a JSONL file")
+    export.set_defaults(run=run_export)
     export.add_argument("project", type=Path, metavar="PROJECT")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.jsonl")
 
@@ -31,6 +32,7 @@ def add_import_export_commands(commands: argparse._SubParsersAction) -> None:
         "per chapter or scene, your prose as the response; or from a spreadsheet saved as "
         ".csv, one example per row.",
     )
+    importer.set_defaults(run=run_import)
     importer.add_argument(
         "file",
         type=Path,

@@ -24,6 +24,7 @@ def add_key_command(commands: argparse._SubParsersAction) -> None:
         "whether one is set and where, or remove it. An environment variable such as "
         "OPENAI_API_KEY overrides the kept key.",
     )
+    key.set_defaults(run=run_key)
     key_actions = key.add_subparsers(dest="action", required=True, parser_class=Parser)
     for action, text in (
         ("set", "read a key from standard input (not shown) and keep it in the system keychain"),

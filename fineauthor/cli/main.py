@@ -14,16 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fineauthor import APP_NAME, __version__
-from fineauthor.cli.check import add_check_command, run_check
 from fineauthor.cli.exit_codes import INTERRUPTED, OK, UNUSABLE, fail
-from fineauthor.cli.import_export import (
-    add_import_export_commands,
-    run_export,
-    run_import,
-)
-from fineauthor.cli.keys import add_key_command, run_key
 from fineauthor.cli.parsing import Parser
-from fineauthor.cli.training import add_training_commands, run_jobs, run_train, run_watch
 from fineauthor.core.errors import FineAuthorError
 
 COMMANDS = ("check", "export", "import", "key", "train", "jobs", "watch")
@@ -32,6 +24,12 @@ log = logging.getLogger("fineauthor.cli")
 
 
 def _command_parser() -> argparse.ArgumentParser:
+    # The command modules load only for a command: opening the app never waits for them.
+    from fineauthor.cli.check import add_check_command
+    from fineauthor.cli.import_export import add_import_export_commands
+    from fineauthor.cli.keys import add_key_command
+    from fineauthor.cli.training import add_training_commands
+
     parser = Parser(prog="fineauthor", description=f"{APP_NAME} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     add_check_command(commands)
@@ -63,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one exit 
     try:
         if args and args[0] in COMMANDS:
             options = _parse(_command_parser(), args)
-            return _COMMAND_FUNCTIONS[options.command](options)
+            return options.run(options)  # each command module sets its run function
         options = _parse(_app_parser(), args)
         from fineauthor.ui.shell.app import run_app
 
@@ -104,14 +102,3 @@ def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespa
 def _os_message(problem: OSError) -> str:
     where = f" “{problem.filename}”" if problem.filename else ""
     return f"Could not use{where}: {problem.strerror or problem}."
-
-
-_COMMAND_FUNCTIONS = {
-    "check": run_check,
-    "import": run_import,
-    "export": run_export,
-    "key": run_key,
-    "train": run_train,
-    "jobs": run_jobs,
-    "watch": run_watch,
-}

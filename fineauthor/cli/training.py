@@ -29,6 +29,7 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
         "train",
         help="send a project's (or a training file's) examples to a service and start training",
     )
+    train.set_defaults(run=run_train)
     train.add_argument("source", type=Path, metavar="FILE|PROJECT")
     train.add_argument("--provider", required=True, metavar="P", help="openai, together, …")
     train.add_argument("--model", required=True, metavar="M", help="the base model to train")
@@ -44,10 +45,12 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--json", action="store_true", help="print JSON lines")
 
     jobs = commands.add_parser("jobs", help="list the training jobs on a service")
+    jobs.set_defaults(run=run_jobs)
     jobs.add_argument("--provider", required=True, metavar="P")
     jobs.add_argument("--json", action="store_true")
 
     watch = commands.add_parser("watch", help="follow a training job until it ends")
+    watch.set_defaults(run=run_watch)
     watch.add_argument("job_id", metavar="JOB_ID")
     watch.add_argument("--provider", required=True, metavar="P")
     watch.add_argument("--json", action="store_true")
