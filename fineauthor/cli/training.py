@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fineauthor.cli.exit_codes import OK, PROBLEMS, UNUSABLE
 from fineauthor.cli.parsing import positive
+from fineauthor.core.dates import long_date
 from fineauthor.core.errors import FineAuthorError
 
 #: The day the command line goes by when it asks whether a service still takes new training
@@ -104,17 +105,13 @@ def _refuse_if_closed(provider_id: str, day: date) -> None:
     ]
     instead = f" Train with {' or '.join(others)} instead." if others else ""
     shutdowns = {m.shutdown_date for m in catalog.models_for(info.id) if m.shutdown_date}
-    until = f" on {_long_date(min(shutdowns))}" if len(shutdowns) == 1 else ""
+    until = f" on {long_date(min(shutdowns))}" if len(shutdowns) == 1 else ""
     raise FineAuthorError(
-        f"{info.name} takes no new training since {_long_date(info.new_jobs_end)}, so "
+        f"{info.name} takes no new training since {long_date(info.new_jobs_end)}, so "
         f"FineAuthor cannot start one there.{instead} What you already trained on {info.name} "
         f"is still listed by “fineauthor jobs --provider {info.id}” until it stops "
         f"working{until}."
     )
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def run_train(options: argparse.Namespace) -> int:

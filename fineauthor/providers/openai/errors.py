@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 import httpx2
 import openai
 
 from fineauthor.core.catalog import load_catalog
+from fineauthor.core.dates import long_date
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import ProviderError
 from fineauthor.providers.openai.records import PROVIDER_ID, number
@@ -210,14 +210,10 @@ def _line_named(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _wind_down_story() -> str:
     """OpenAI's closing of self-serve fine-tuning, with the catalog's dates."""
     dates = load_catalog().provider(PROVIDER_ID).dates
-    told = " ".join(f"{_long_date(d.date)}: {d.what}" for d in sorted(dates, key=lambda d: d.date))
+    told = " ".join(f"{long_date(d.date)}: {d.what}" for d in sorted(dates, key=lambda d: d.date))
     return f"OpenAI is closing do-it-yourself fine-tuning. {told}".strip()
 
 

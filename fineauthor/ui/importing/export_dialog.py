@@ -40,8 +40,8 @@ from fineauthor.core.dataset.export import (
 )
 from fineauthor.ui.importing.base import BackgroundDialog, progress_page, show_page
 from fineauthor.ui.shell.document import ProjectDocument
-from fineauthor.ui.training.price_words import day_text
 from fineauthor.ui.widgets.labels import bold
+from fineauthor.ui.widgets.price_words import day_text
 
 #: Where the dialog reads the day (tests set a fixed one).
 clock: Callable[[], date] = date.today

@@ -31,8 +31,9 @@ from fineauthor.ui.report.check_runner import CheckRunner, chosen_model
 from fineauthor.ui.report.finding_groups import example_statuses
 from fineauthor.ui.report.findings_tree import EXAMPLE_ID_ROLE, KEY_ROLE, QUOTE_ROLE, FindingsTree
 from fineauthor.ui.report.length_histogram import LengthHistogram
-from fineauthor.ui.report.model_chooser import ModelChooser, long_date
+from fineauthor.ui.report.model_chooser import ModelChooser
 from fineauthor.ui.shell.document import ProjectDocument
+from fineauthor.ui.widgets.price_words import about_money, day_text
 
 
 class CheckReportPanel(QWidget):
@@ -407,16 +408,12 @@ class CheckReportPanel(QWidget):
             return self.tr(
                 "The price for %1 isn’t known — the service will show it before training."
             ).replace("%1", model.name)
-        locale = QLocale()
-        if 0 < cost < 0.01:
-            money = self.tr("less than %1").replace("%1", locale.toCurrencyString(0.01, "$", 2))
-        else:
-            money = self.tr("about %1").replace("%1", locale.toCurrencyString(cost, "$", 2))
+        money = about_money(cost)
         if model.price_as_of is None:
             text = self.tr("Estimated cost: %1 for %2.")
         else:
             text = self.tr("Estimated cost: %1 for %2, at the price listed on %3.").replace(
-                "%3", long_date(model.price_as_of)
+                "%3", day_text(model.price_as_of)
             )
         return text.replace("%1", money).replace("%2", model.name)
 

@@ -9,22 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 
 from fineauthor.core.catalog import Catalog, ModelInfo, ProviderInfo
 from fineauthor.ui.report.check_runner import chosen_model
 from fineauthor.ui.shell.document import ProjectDocument
+from fineauthor.ui.widgets.price_words import day_text
 
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # in the model chooser
 
 #: Where the chooser reads the day (tests set a fixed one).
 clock: Callable[[], date] = date.today
-
-
-def long_date(day: date) -> str:
-    """``day`` written out as the report writes dates, e.g. “14 January 2027”."""
-    return QLocale().toString(QDate(day.year, day.month, day.day), "d MMMM yyyy")
 
 
 class ModelChooser(QComboBox):
@@ -100,14 +96,14 @@ class ModelChooser(QComboBox):
                     "there. You can still check your examples for it."
                 )
                 .replace("%1", provider.name)
-                .replace("%2", long_date(provider.new_jobs_end))
+                .replace("%2", day_text(provider.new_jobs_end))
             )
         elif not provider.new_users_can_fine_tune:
             notes.append(
                 self.tr("%1 no longer lets new accounts fine-tune.").replace("%1", provider.name)
             )
         if model.shutdown_date is not None:
-            when = long_date(model.shutdown_date)
+            when = day_text(model.shutdown_date)
             if model.is_shut_down(today):
                 notes.append(self.tr("This model was shut down on %1.").replace("%1", when))
             else:

@@ -43,8 +43,8 @@ from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import CANCELLED, Provider
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.job_words import short_hash, state_text, time_text
-from fineauthor.ui.training.price_words import day_text, money
 from fineauthor.ui.training.watch_view import WatchView
+from fineauthor.ui.widgets.price_words import day_text, money
 
 COL_WHEN, COL_SERVICE, COL_MODEL, COL_STATUS, COL_EXAMPLES, COL_COST, COL_RESULT = range(7)
 COL_UNTIL = 7  # the day the base model, and every model trained on it, stops working

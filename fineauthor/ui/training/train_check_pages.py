@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from fineauthor.core.catalog import ModelInfo, ProviderInfo
-from fineauthor.ui.training.price_words import (
+from fineauthor.ui.training.train_layout import button_row, heading_label, wrapped_label
+from fineauthor.ui.widgets.labels import muted
+from fineauthor.ui.widgets.price_words import (
     about_money,
     day_text,
     method_text,
     serving_text,
 )
-from fineauthor.ui.training.train_layout import button_row, heading_label, wrapped_label
-from fineauthor.ui.widgets.labels import muted
 
 
 class RefusedPage(QWidget):

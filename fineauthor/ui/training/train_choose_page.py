@@ -27,10 +27,10 @@ from fineauthor.providers.base import TrainingOptions
 from fineauthor.ui.report.check_runner import chosen_model
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.accounts_shortcut import open_accounts_settings
-from fineauthor.ui.training.price_words import day_text, money
 from fineauthor.ui.training.train_advanced_settings import AdvancedSettings
 from fineauthor.ui.training.train_layout import button_row, wrapped_label
 from fineauthor.ui.widgets.labels import muted
+from fineauthor.ui.widgets.price_words import day_text, money
 
 #: Where the page reads the day when it is given none (tests and scripts set a fixed one).
 clock: Callable[[], date] = date.today

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from fineauthor.core.dataset.estimate import Estimate
 from fineauthor.providers.base import PriceEstimate
-from fineauthor.ui.training.price_words import about_money, money
 from fineauthor.ui.training.train_layout import button_row, heading_label, wrapped_label
 from fineauthor.ui.widgets.labels import muted
+from fineauthor.ui.widgets.price_words import about_money, money
 
 
 class SendingPage(QWidget):

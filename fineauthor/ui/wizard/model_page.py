@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from fineauthor.ui.training.price_words import (
+from fineauthor.ui.widgets.price_words import (
     about_money,
     day_text,
     method_text,
