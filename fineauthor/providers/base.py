@@ -20,6 +20,12 @@ VALIDATING, QUEUED, RUNNING, PAUSED = "validating", "queued", "running", "paused
 SUCCEEDED, FAILED, CANCELLED = "succeeded", "failed", "cancelled"
 FINISHED_STATES = frozenset({SUCCEEDED, FAILED, CANCELLED})
 
+# A deployment's state in plain words (a server rented to run a trained model); each provider
+# maps its own words onto these. Starting and ready both cost money.
+DEPLOYMENT_STARTING, DEPLOYMENT_READY = "starting", "ready"
+DEPLOYMENT_STOPPING, DEPLOYMENT_STOPPED, DEPLOYMENT_FAILED = "stopping", "stopped", "failed"
+BILLED_DEPLOYMENT_STATES = frozenset({DEPLOYMENT_STARTING, DEPLOYMENT_READY})
+
 Progress = Callable[[int, int], None]  # (bytes sent, bytes in all)
 Cancelled = Callable[[], bool]
 
@@ -100,6 +106,26 @@ class RemoteModel:
 class PriceEstimate:
     usd: float
     billed_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """A server the writer rented to run a trained model: ``state`` is one of the deployment
+    states above, ``status`` the service's own word; ``price_per_hour_usd`` is None when the
+    service does not say."""
+
+    id: str
+    provider: str
+    model: str
+    state: str
+    status: str
+    price_per_hour_usd: float | None = None
+    created_at: datetime | None = None
+
+    @property
+    def billed(self) -> bool:
+        """Whether it is costing money now (starting counts: the server is already rented)."""
+        return self.state in BILLED_DEPLOYMENT_STATES
 
 
 class ProviderError(FineAuthorError):
@@ -210,3 +236,33 @@ class Provider(ABC):
         max_tokens: int | None = None,
     ) -> Iterator[str]:
         """Stream a reply (OpenAI-compatible chat), piece by piece, for the test bench."""
+
+    # Deployments: a trained model some services run only on a server rented by the hour.
+    # A service that offers none keeps these defaults.
+
+    def needs_deployment(self, model: str) -> bool:
+        """Whether ``model`` can only be used on a deployment (no network)."""
+        return False
+
+    def deployment_price(self, model: str) -> float | None:
+        """Dollars per hour a deployment of ``model`` would cost, when the service says."""
+        return None
+
+    def start_deployment(self, model: str) -> Deployment:
+        """Rent a server for ``model``; it costs money from now until it is stopped. Never
+        retried automatically: a second call could rent a second server."""
+        raise ProviderError(ProviderError.REFUSED, self._no_deployments())
+
+    def get_deployment(self, deployment_id: str) -> Deployment:
+        raise ProviderError(ProviderError.REFUSED, self._no_deployments())
+
+    def stop_deployment(self, deployment_id: str) -> None:
+        """Stop (and remove) the deployment, so it costs nothing more."""
+        raise ProviderError(ProviderError.REFUSED, self._no_deployments())
+
+    def list_deployments(self) -> list[Deployment]:
+        """The account's deployments, running or not."""
+        return []
+
+    def _no_deployments(self) -> str:
+        return f"{self.name} runs trained models for you: there is no server to start or stop."

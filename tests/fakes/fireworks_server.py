@@ -62,6 +62,8 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
         self.fail_next_job: str | None = None
         self.page_size_cap = 2  # the list is paged even for a handful of jobs
         self._routes_added()
+        self.deployments: dict[str, dict[str, Any]] = {}  # id → the deployment's JSON, and looks
+        add_deployment_routes(self)
 
     # -- life cycle: the storage server comes and goes with the API
 
@@ -318,3 +320,68 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
                 }
             )
             return sse_response(chunks, final="[DONE]")
+
+
+# A deployment's life, one step per look (GET) at it.
+DEPLOYMENT_LIFE = ("CREATING", "CREATING", "READY")
+
+
+def add_deployment_routes(server: FakeFireworksServer) -> None:
+    """On-demand deployments: create (creating, then ready after a few looks), get, list and
+    delete, under ``/v1/accounts/{account}/deployments``."""
+    base = "/v1/accounts/{account}/deployments"
+
+    def unknown_account(request: Request) -> Response | None:
+        if request.params["account"] != server.account:
+            return gateway_error(f'account "{request.params["account"]}" not found', 404)
+        return None
+
+    def shown(stored: dict[str, Any]) -> dict[str, Any]:
+        looks = stored["looks"]
+        state = DEPLOYMENT_LIFE[min(looks, len(DEPLOYMENT_LIFE) - 1)]
+        return {key: value for key, value in stored.items() if key != "looks"} | {"state": state}
+
+    @server.route("POST", base)
+    def create(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        body = request.json() or {}
+        if not body.get("baseModel"):
+            return gateway_error("baseModel is required", 400)
+        with server.state_lock:
+            deployment_id = uuid.uuid4().hex[:8]
+            server.deployments[deployment_id] = {
+                "name": f"accounts/{server.account}/deployments/{deployment_id}",
+                "baseModel": body["baseModel"],
+                "displayName": body.get("displayName", ""),
+                "createTime": server.now(),
+                "looks": 0,
+            }
+            return json_response(shown(server.deployments[deployment_id]))
+
+    @server.route("GET", base)
+    def every(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        with server.state_lock:
+            return json_response({"deployments": [shown(d) for d in server.deployments.values()]})
+
+    @server.route("GET", base + "/{deployment}")
+    def get(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        with server.state_lock:
+            stored = server.deployments.get(request.params["deployment"])
+            if stored is None:
+                return gateway_error("deployment not found", 404)
+            stored["looks"] += 1
+            return json_response(shown(stored))
+
+    @server.route("DELETE", base + "/{deployment}")
+    def delete(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        with server.state_lock:
+            if server.deployments.pop(request.params["deployment"], None) is None:
+                return gateway_error("deployment not found", 404)
+        return json_response({})

@@ -69,6 +69,8 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
         # of the job: the reply is lost, the job exists.
         self.lose_next_creation_reply: int | None = None
         self._routes_added()
+        self.endpoints: dict[str, dict[str, Any]] = {}  # id → the endpoint's JSON, and looks
+        add_endpoint_routes(self)
 
     # -- life cycle: the storage server comes and goes with the API
 
@@ -410,3 +412,78 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                     problems.append(f"Line {number}: messages[{index}] must contain a role field")
                     break
         return problems
+
+
+# A dedicated endpoint's life, one step per look (GET) at it.
+ENDPOINT_LIFE = ("PENDING", "STARTING", "STARTED")
+HARDWARE = (
+    {"id": "1x_nvidia_h100_80gb_sxm", "cents_per_minute": 6.65, "status": "available"},
+    {"id": "2x_nvidia_h100_80gb_sxm", "cents_per_minute": 13.3, "status": "available"},
+    {"id": "1x_nvidia_a100_80gb_sxm", "cents_per_minute": 4.0, "status": "unavailable"},
+)
+
+
+def add_endpoint_routes(server: FakeTogetherServer) -> None:
+    """Dedicated endpoints: the hardware list with prices, create (pending, starting, then
+    started after a few looks), get, list and delete."""
+
+    def shown(stored: dict[str, Any]) -> dict[str, Any]:
+        state = ENDPOINT_LIFE[min(stored["looks"], len(ENDPOINT_LIFE) - 1)]
+        return {key: value for key, value in stored.items() if key != "looks"} | {"state": state}
+
+    @server.route("GET", "/v1/hardware")
+    def hardware(request: Request) -> Response:
+        rows = [
+            {
+                "object": "hardware",
+                "id": h["id"],
+                "pricing": {"cents_per_minute": h["cents_per_minute"]},
+                "availability": {"status": h["status"]},
+            }
+            for h in HARDWARE
+        ]
+        return json_response({"object": "list", "data": rows})
+
+    @server.route("POST", "/v1/endpoints")
+    def create(request: Request) -> Response:
+        body = request.json() or {}
+        if not body.get("model") or not body.get("hardware") or "autoscaling" not in body:
+            return _error("model, hardware and autoscaling are required", 400)
+        with server.state_lock:
+            endpoint_id = f"endpoint-{uuid.uuid4()}"
+            server.endpoints[endpoint_id] = {
+                "object": "endpoint",
+                "id": endpoint_id,
+                "name": f"{USER_NAME}/{body['model']}-{endpoint_id[-8:]}",
+                "model": body["model"],
+                "hardware": body["hardware"],
+                "type": "dedicated",
+                "owner": USER_NAME,
+                "autoscaling": body["autoscaling"],
+                "inactive_timeout": body.get("inactive_timeout"),
+                "created_at": "2026-12-02T10:43:55.405Z",
+                "looks": 0,
+            }
+            return json_response(shown(server.endpoints[endpoint_id]))
+
+    @server.route("GET", "/v1/endpoints")
+    def every(request: Request) -> Response:
+        with server.state_lock:
+            rows = [shown(e) for e in server.endpoints.values()]
+        return json_response({"object": "list", "data": rows})
+
+    @server.route("GET", "/v1/endpoints/{endpoint}")
+    def get(request: Request) -> Response:
+        with server.state_lock:
+            stored = server.endpoints.get(request.params["endpoint"])
+            if stored is None:
+                return _error("Endpoint not found", 404)
+            stored["looks"] += 1
+            return json_response(shown(stored))
+
+    @server.route("DELETE", "/v1/endpoints/{endpoint}")
+    def delete(request: Request) -> Response:
+        with server.state_lock:
+            if server.endpoints.pop(request.params["endpoint"], None) is None:
+                return _error("Endpoint not found", 404)
+        return Response(status=204)

@@ -17,7 +17,9 @@ class ProjectSettings:
     ``win_conditions`` is a tuple of small dicts (one per check the writer wants met) and
     ``wizard`` holds the first-fine-tune wizard's answers as they were given, and
     ``bench_tally`` the test bench's blind-test choices (see
-    ``core.writing.bench_scoring.BenchTally``).
+    ``core.writing.bench_scoring.BenchTally``). ``deployment`` is the server the writer
+    started to run a trained model (``provider``, ``id``, ``model``, ``started`` as an ISO
+    time), kept until it is stopped so a crash or a quit never forgets it; empty when none.
     """
 
     title: str = ""
@@ -30,6 +32,7 @@ class ProjectSettings:
     base_model: str = ""
     wizard: dict[str, Any] = field(default_factory=dict, hash=False)
     bench_tally: dict[str, Any] = field(default_factory=dict, hash=False)
+    deployment: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 _SETTING_NAMES = tuple(f.name for f in fields(ProjectSettings))
@@ -41,7 +44,7 @@ def _valid_setting(key: str, value: object) -> bool:
         return value is None or (isinstance(value, int) and not isinstance(value, bool))
     if key == "win_conditions":
         return isinstance(value, list | tuple) and all(isinstance(item, dict) for item in value)
-    if key in ("wizard", "bench_tally"):
+    if key in ("wizard", "bench_tally", "deployment"):
         return isinstance(value, dict)
     return isinstance(value, str)
 

@@ -36,6 +36,7 @@ from typing import Any
 from fineauthor.providers.base import (
     Cancelled,
     Checkpoint,
+    Deployment,
     Job,
     JobEvent,
     MetricPoint,
@@ -47,6 +48,7 @@ from fineauthor.providers.base import (
     TrainingOptions,
     UploadedFile,
 )
+from fineauthor.providers.fireworks import deployments
 from fineauthor.providers.fireworks.chat import inference_url, stream_reply
 from fineauthor.providers.fireworks.errors import NAME
 from fineauthor.providers.fireworks.records import (
@@ -268,6 +270,23 @@ class FireworksProvider(Provider):
         self, model: str, training_file: str, options: TrainingOptions
     ) -> PriceEstimate | None:
         return None
+
+    # ------------------------------------------------------------------ deployments
+
+    def needs_deployment(self, model: str) -> bool:
+        return deployments.needs_deployment(model)
+
+    def start_deployment(self, model: str) -> Deployment:
+        return deployments.start(self._rest, model)
+
+    def get_deployment(self, deployment_id: str) -> Deployment:
+        return deployments.get(self._rest, deployment_id)
+
+    def stop_deployment(self, deployment_id: str) -> None:
+        deployments.stop(self._rest, deployment_id)
+
+    def list_deployments(self) -> list[Deployment]:
+        return deployments.every(self._rest)
 
     # ------------------------------------------------------------------ chat
 

@@ -14,6 +14,7 @@ from typing import Any
 from fineauthor.providers.base import (
     Cancelled,
     Checkpoint,
+    Deployment,
     Job,
     JobEvent,
     MetricPoint,
@@ -33,6 +34,7 @@ from fineauthor.providers.json_fields import (
     as_text,
     as_time,
 )
+from fineauthor.providers.together import deployments
 from fineauthor.providers.together.chat import stream_reply
 from fineauthor.providers.together.errors import model_unavailable
 from fineauthor.providers.together.records import PROVIDER_ID, event_records, job_record
@@ -103,6 +105,7 @@ class TogetherProvider(Provider):
             api_key, base_url, timeout=timeout, max_retries=max_retries, sleep=sleep
         )
         self._limits: dict[str, dict[str, Any]] = {}
+        self._deployments = deployments.TogetherDeployments(self._rest)
 
     @property
     def base_url(self) -> str:
@@ -322,6 +325,26 @@ class TogetherProvider(Provider):
         return stream_reply(
             self._rest, model, messages, temperature=temperature, max_tokens=max_tokens
         )
+
+    # ------------------------------------------------------------------ dedicated endpoints
+
+    def needs_deployment(self, model: str) -> bool:
+        return deployments.needs_deployment(model)
+
+    def deployment_price(self, model: str) -> float | None:
+        return self._deployments.price(model)
+
+    def start_deployment(self, model: str) -> Deployment:
+        return self._deployments.start(model)
+
+    def get_deployment(self, deployment_id: str) -> Deployment:
+        return self._deployments.get(deployment_id)
+
+    def stop_deployment(self, deployment_id: str) -> None:
+        self._deployments.stop(deployment_id)
+
+    def list_deployments(self) -> list[Deployment]:
+        return self._deployments.every()
 
     # ------------------------------------------------------------------ the model's limits
 

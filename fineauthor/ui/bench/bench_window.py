@@ -45,6 +45,7 @@ from fineauthor.core.writing.bench_scoring import (
 from fineauthor.core.writing.fingerprint import StyleFingerprint
 from fineauthor.core.writing.win_conditions import WinCondition, conditions_from_json
 from fineauthor.ui.bench.blind_choice import ChoiceBar, tally_sentence
+from fineauthor.ui.bench.deployment_banner import DeploymentBanner
 from fineauthor.ui.bench.model_picker import ModelPicker, base_model_for
 from fineauthor.ui.bench.output_column import DONE, FAILED, IDLE, STOPPED, STREAMING, OutputColumn
 from fineauthor.ui.bench.prompt_box import PromptBox
@@ -128,6 +129,8 @@ class BenchWindow(QWidget):
         right_side = QWidget()
         right_layout = QVBoxLayout(right_side)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.deployment = DeploymentBanner(self.document)
+        right_layout.addWidget(self.deployment)
         right_layout.addWidget(columns, 1)
         self.choice_bar = ChoiceBar()
         self.choice_bar.chosen.connect(self.choose)
@@ -208,6 +211,7 @@ class BenchWindow(QWidget):
 
     @Slot()
     def _models_changed(self) -> None:
+        self.deployment.set_model(self.models.provider_id, self.models.trained_model)
         self._show_tally()
         self._show_headings()
 
@@ -496,6 +500,9 @@ class BenchWindow(QWidget):
     # Closing --------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.deployment.settle(self):
+            event.ignore()
+            return
         self.stop()
         super().closeEvent(event)
 

@@ -409,7 +409,13 @@ class MainWindow(WindowActions):
             self.first_shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        # Nothing to ask: every change is already in the project file.
+        # Every change is already in the project file; only a running server is asked about.
+        if self.document is not None:
+            from fineauthor.ui.bench.deployment_banner import settle_deployments
+
+            if not settle_deployments(self, self.document):
+                event.ignore()
+                return
         self._close_current()
         super().closeEvent(event)
 

@@ -295,6 +295,18 @@ def test_an_exception_in_a_worker_thread_reaches_the_dialog(qtbot) -> None:
 # Start-up from the command line ---------------------------------------------------------------
 
 HEAVY_MODULES = ("openai", "tiktoken", "httpx", "httpx2", "PySide6.QtCharts")
+# What only a command, a project or a screen opened later needs.
+LATER_MODULES = (
+    "fineauthor.cli.check",
+    "fineauthor.cli.import_export",
+    "fineauthor.cli.keys",
+    "fineauthor.cli.training",
+    "fineauthor.core.importers",
+    "fineauthor.providers",
+    "fineauthor.training",
+    "fineauthor.ui.bench",
+    "fineauthor.ui.training",
+)
 
 
 def _run_fineauthor(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -328,6 +340,8 @@ def test_exit_when_ready_starts_and_exits_without_heavy_imports(tmp_path: Path) 
     assert "fineauthor.ui.shell.main_window" in imported
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY_MODULES or m in HEAVY_MODULES)
     assert not heavy, f"start-up imported heavy modules: {heavy}"
+    later = sorted(m for m in imported if m.startswith(LATER_MODULES))
+    assert not later, f"start-up (and quitting with no project) imported: {later}"
 
 
 @pytest.mark.slow
