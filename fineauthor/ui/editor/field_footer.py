@@ -39,6 +39,9 @@ class FieldFooter(QWidget):
     def add_control(self, widget: QWidget) -> None:
         widget.setParent(self)
         self._controls.append(widget)
+        # One line more than could ever be needed, made once: lines are never deleted while
+        # the field lives (an empty line takes no room).
+        self._lines.addLayout(self._line(stretch=True))
         self._placed = ()
         self.arrange()
 
@@ -54,14 +57,8 @@ class FieldFooter(QWidget):
             return
         self._placed = placed
         for widget in self._controls:
-            self._lines.removeWidget(widget)
             for index in range(self._lines.count()):
                 self._lines.itemAt(index).layout().removeWidget(widget)
-        while self._lines.count() > 1:  # keep the counts' line
-            item = self._lines.takeAt(self._lines.count() - 1)
-            item.layout().deleteLater()
-        for _ in range(max(placed, default=0)):
-            self._lines.addLayout(self._line(stretch=True))
         for widget, line in zip(self._controls, placed, strict=True):
             row = self._lines.itemAt(line).layout()
             row.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
