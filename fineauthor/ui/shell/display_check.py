@@ -7,7 +7,6 @@ command that installs it, so a writer on a fresh machine knows what to do.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import sys
@@ -112,7 +111,7 @@ def display_problem(
     environ: Mapping[str, str] | None = None,
     *,
     plugin: Path | None = None,
-    load: Loader = ctypes.CDLL,
+    load: Loader | None = None,
     family: str | None = None,
 ) -> str | None:
     """What stops Qt from opening a window here, in plain words, or None when nothing does."""
@@ -124,6 +123,10 @@ def display_problem(
     found = plugin if plugin is not None else xcb_plugin()
     if found is None:
         return None  # a Qt laid out differently: let it try
+    if load is None:
+        import ctypes  # only on the X11 path: start-up elsewhere never pays for it
+
+        load = ctypes.CDLL
     try:
         load(str(found))
     except OSError as problem:
