@@ -203,6 +203,8 @@ def time_upgrade(path: Path, folder: Path) -> float:
             "DROP INDEX messages_summary",
             "ALTER TABLE messages DROP COLUMN head",
             "ALTER TABLE messages DROP COLUMN words",
+            "ALTER TABLE jobs DROP COLUMN base_url",  # schema 3's, which schema 1 lacked too
+            "ALTER TABLE jobs DROP COLUMN key_fingerprint",
         ):
             connection.execute(statement)
         connection.execute("PRAGMA user_version = 1")
