@@ -113,6 +113,8 @@ class BenchWindow(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self, activated=self.stop)
 
         document.settingsChanged.connect(self._settings_changed)
+        # A server started, ready or stopped changes whether Run can be pressed.
+        self.deployment.changed.connect(self._update_buttons)
         self.models.fill()
         self._settings_changed()
         self._show_headings()
@@ -241,7 +243,7 @@ class BenchWindow(QWidget):
             return self.tr("Choose a model to compare it with.")
         if not self.prompt_box.prompt_edit.toPlainText().strip():
             return self.tr("Write a prompt, or take one from an example or your template.")
-        return ""
+        return self.deployment.holds_back()
 
     def _update_buttons(self) -> None:
         running = self.running

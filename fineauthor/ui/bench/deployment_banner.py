@@ -118,6 +118,17 @@ class DeploymentBanner(QWidget):
         """Whether a server the writer started is (as far as FineAuthor knows) still on."""
         return bool(self.record.get("id"))
 
+    def holds_back(self) -> str:
+        """Why replies cannot be asked for yet, in plain words, or "" when they can: the chosen
+        model runs only on a server of its own, and that server is not ready."""
+        if not self.needed:
+            return ""
+        if not self.running or self.record.get("model") != self.model:
+            return self.tr("Your model needs its server first: press Start it above.")
+        if self.state != DEPLOYMENT_READY:
+            return self.tr("Your server is still starting; replies can come once it is ready.")
+        return ""
+
     def set_model(self, provider_id: str, model: str) -> None:
         """The bench's trained model changed: find out whether it needs a server, and its price."""
         self.provider_id, self.model = provider_id, model

@@ -129,6 +129,25 @@ def test_start_it_shows_the_money_banner_until_ready(
     assert fake.endpoints == {}
 
 
+def test_run_waits_for_the_server_and_says_why(
+    qtbot, document: ProjectDocument, fake: FakeTogetherServer
+) -> None:
+    bench = open_bench(qtbot, document)
+    bench.prompt_box.prompt_edit.setPlainText("Odile meets the surveyor on the causeway.")
+    offered(qtbot, bench)
+    assert not bench.run_button.isEnabled()
+    assert bench.run_button.toolTip() == "Your model needs its server first: press Start it above."
+    banner = start(qtbot, bench)
+    if "It is ready." not in banner.message.text():
+        assert not bench.run_button.isEnabled()
+        assert "still starting" in bench.run_button.toolTip()
+    qtbot.waitUntil(lambda: "It is ready." in banner.message.text())
+    qtbot.waitUntil(bench.run_button.isEnabled)
+    answer_next_question("Stop it")
+    bench.close()
+    assert fake.endpoints == {}
+
+
 def test_stop_it_stops_the_server(
     qtbot, document: ProjectDocument, fake: FakeTogetherServer
 ) -> None:
