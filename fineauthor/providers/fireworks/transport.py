@@ -10,12 +10,8 @@ again anyway).
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
-import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx2
@@ -27,12 +23,9 @@ from fineauthor.providers.fireworks.errors import (
     no_account,
     unreadable_answer,
 )
+from fineauthor.providers.retries import retry_after, send_with_retries
 
 DEFAULT_BASE_URL = "https://api.fireworks.ai"  # the API root (DESIGN §6)
-
-_MAX_RETRY_WAIT = 30.0  # a longer Retry-After is the writer's to wait, not a frozen app's
-_BACKOFF_BASE = 0.5
-_BACKOFF_CAP = 8.0
 
 
 class FireworksREST:
@@ -87,37 +80,27 @@ class FireworksREST:
         connection is raised as a ProviderError in plain words."""
         all_headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
         all_headers.update(headers or {})
-        attempts = self.max_retries + 1 if retry else 1
-        for attempt in range(attempts):
-            last = attempt == attempts - 1
+
+        def send() -> httpx2.Response:
             body = content() if callable(content) else content  # a fresh stream per attempt
-            try:
-                response = self.client.request(
-                    method,
-                    self.base_url + path,
-                    json=json,
-                    content=body,
-                    params=params,
-                    headers=all_headers,
-                )
-            except httpx2.TimeoutException:
-                raise network_error(slow=True, creating=creating, upload=file_step) from None
-            except httpx2.TransportError:
-                if last:
-                    raise network_error(creating=creating, upload=file_step) from None
-                self._sleep(_backoff(attempt))
-                continue
-            status = response.status_code
-            if status < 300:
-                return response
-            if (status == 429 or status >= 500) and not last:
-                wait = retry_after(response.headers)
-                wait = _backoff(attempt) if wait is None else wait
-                if wait <= _MAX_RETRY_WAIT:
-                    self._sleep(wait)
-                    continue
-            raise self._error(response, file_step=file_step, creating=creating, model=model)
-        raise AssertionError("unreachable")  # pragma: no cover
+            return self.client.request(
+                method,
+                self.base_url + path,
+                json=json,
+                content=body,
+                params=params,
+                headers=all_headers,
+            )
+
+        return send_with_retries(
+            send,
+            attempts=self.max_retries + 1 if retry else 1,
+            sleep=self._sleep,
+            lost=lambda slow: network_error(slow=slow, creating=creating, upload=file_step),
+            refused=lambda response: self._error(
+                response, file_step=file_step, creating=creating, model=model
+            ),
+        )
 
     def json(self, response: httpx2.Response) -> dict[str, Any]:
         """The answer's JSON object (an empty body is an empty object)."""
@@ -146,23 +129,3 @@ class FireworksREST:
             creating=creating,
             model=model,
         )
-
-
-def retry_after(headers: httpx2.Headers) -> float | None:
-    """Seconds to wait, from ``Retry-After`` (seconds or an HTTP date)."""
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    with contextlib.suppress(ValueError):
-        return max(0.0, float(value))
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return max(0.0, (parsed - datetime.now(UTC)).total_seconds())
-
-
-def _backoff(attempt: int) -> float:
-    return min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt) * (0.75 + random.random() / 4)

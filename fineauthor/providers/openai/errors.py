@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx2
 import openai
@@ -15,7 +15,8 @@ from fineauthor.core.catalog import load_catalog
 from fineauthor.core.dates import long_date
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import ProviderError
-from fineauthor.providers.openai.records import PROVIDER_ID, number
+from fineauthor.providers.openai.records import PROVIDER_ID
+from fineauthor.providers.retries import retry_after
 from fineauthor.providers.scrubbing import scrub
 
 T = TypeVar("T")
@@ -113,7 +114,8 @@ def _translate(  # noqa: PLR0911  (one answer per kind of trouble, read as a tab
     if status == 403:
         return _forbidden(code, reason, action)
     if status == 429:
-        wait = _retry_after(error.response.headers)
+        headers = error.response.headers if error.response is not None else None
+        wait = retry_after(headers) if headers is not None else None
         when = f"about {round(wait)} seconds" if wait else "a minute"
         return ProviderError(
             ProviderError.RATE_LIMITED,
@@ -193,15 +195,6 @@ def _forbidden(code: str, reason: str, action: str) -> ProviderError:
         f"OpenAI refused this account while {action}.{said} {_wind_down_story()} "
         f"{_other_provider_advice()}",
     )
-
-
-def _retry_after(headers: Any) -> float | None:
-    """Seconds OpenAI asked us to wait, from ``retry-after-ms`` or ``retry-after``."""
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = number(headers.get(name)) if headers is not None else None
-        if value is not None and value >= 0:
-            return value / divisor
-    return None
 
 
 def _line_named(text: str) -> int | None:

@@ -3,17 +3,14 @@ backoff for the requests that may safely be sent twice."""
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
-import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx2
 
 from fineauthor.providers.base import ProviderError
+from fineauthor.providers.retries import retry_after, send_with_retries
 from fineauthor.providers.together.errors import error_from_body, network_error
 
 # Behaviour: reads, the upload's first and last steps, cancel, the price estimate and the chat
@@ -22,10 +19,6 @@ from fineauthor.providers.together.errors import error_from_body, network_error
 # not retried (the caller polls again anyway).
 
 DEFAULT_BASE_URL = "https://api.together.xyz/v1"
-
-_MAX_RETRY_WAIT = 30.0  # a longer Retry-After is the writer's to wait, not a frozen app's
-_BACKOFF_BASE = 0.5
-_BACKOFF_CAP = 8.0
 
 
 class TogetherREST:
@@ -69,47 +62,30 @@ class TogetherREST:
         """Send one request (again after trouble, when ``retry``); any refusal or broken
         connection is raised as a ProviderError in plain words."""
         headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
-        attempts = self.max_retries + 1 if retry else 1
-        for attempt in range(attempts):
-            last = attempt == attempts - 1
+
+        def send() -> httpx2.Response:
             request = self.client.build_request(
-                method,
-                self.base_url + path,
-                json=json,
-                data=data,
-                params=params,
-                headers=headers,
+                method, self.base_url + path, json=json, data=data, params=params, headers=headers
             )
-            try:
-                response = self.client.send(request, stream=stream)
-            except httpx2.TimeoutException:
-                raise network_error(slow=True, creating=creating) from None
-            except httpx2.TransportError:
-                if last:
-                    raise network_error(creating=creating) from None
-                self._sleep(_backoff(attempt))
-                continue
-            status = response.status_code
-            if status < 300 or (accept_redirect and response.is_redirect):
-                return response
-            if stream:
-                response.read()
-            response.close()
-            if (status == 429 or status >= 500) and not last:
-                wait = _retry_after(response.headers)
-                wait = _backoff(attempt) if wait is None else wait
-                if wait <= _MAX_RETRY_WAIT:
-                    self._sleep(wait)
-                    continue
-            raise _error_from_response(
+            return self.client.send(request, stream=stream)
+
+        return send_with_retries(
+            send,
+            attempts=self.max_retries + 1 if retry else 1,
+            sleep=self._sleep,
+            lost=lambda slow: network_error(slow=slow, creating=creating),
+            refused=lambda response: _error_from_response(
                 response,
                 self.api_key,
                 file_step=file_step,
                 model=model,
                 path=path,
                 creating=creating,
-            )
-        raise AssertionError("unreachable")  # pragma: no cover
+            ),
+            accepted=lambda response: (
+                response.status_code < 300 or (accept_redirect and response.is_redirect)
+            ),
+        )
 
     def json(self, response: httpx2.Response) -> dict[str, Any]:
         """The answer's JSON object (a bare list comes as ``{"data": [...]}``)."""
@@ -141,34 +117,9 @@ def _error_from_response(
         body if isinstance(body, dict) else {},
         response.status_code,
         secret,
-        retry_after=_retry_after(response.headers),
+        retry_after=retry_after(response.headers),
         file_step=file_step,
         model=model,
         chat=path == "/chat/completions",
         creating=creating,
     )
-
-
-def _retry_after(headers: httpx2.Headers) -> float | None:
-    """Seconds to wait, from ``retry-after-ms`` or ``Retry-After`` (seconds or a date)."""
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds:
-        with contextlib.suppress(ValueError):
-            return max(0.0, float(milliseconds) / 1000)
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_to_datetime(value) if value else None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return max(0.0, (parsed - datetime.now(UTC)).total_seconds())
-
-
-def _backoff(attempt: int) -> float:
-    return min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt) * (0.75 + random.random() / 4)
