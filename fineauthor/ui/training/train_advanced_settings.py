@@ -1,18 +1,30 @@
-"""The Train dialog's Advanced settings: passes (epochs), learning-rate multiplier, batch size and
-the name tag, each with what it does, and the training options they make."""
+"""The Train dialog's Advanced settings: how much of the model is trained (a small add-on or the
+whole model), passes (epochs), learning-rate multiplier, batch size and the name tag, each with
+what it does, and the training options they make."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QFrame, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from fineauthor.providers.base import TrainingOptions
 from fineauthor.ui.training.train_layout import wrapped_label
 from fineauthor.ui.widgets.labels import muted
 
 SUFFIX_MAX_LENGTH = 40  # the shortest limit among the services (Together AI)
+# The services FineAuthor can ask for a full fine-tune (Fireworks trains add-ons only; OpenAI
+# decides for itself).
+FULL_TRAINING_SERVICES = frozenset({"together"})
 
 
 def model_suffix(style_name: str) -> str:
@@ -33,6 +45,10 @@ class AdvancedSettings(QFrame):
         self.setAccessibleName(self.tr("Advanced settings"))
         automatic = self.tr("Automatic")
 
+        self.method_box = QComboBox()
+        self.method_box.addItem(self.tr("A small add-on (LoRA) — cheaper, the usual choice"), True)
+        self.method_box.addItem(self.tr("The whole model (full training) — costs more"), False)
+        self.method_box.setAccessibleName(self.tr("How much of the model is trained"))
         self.epochs_box = QSpinBox()
         self.epochs_box.setRange(0, 50)
         self.epochs_box.setSpecialValueText(automatic)
@@ -54,6 +70,15 @@ class AdvancedSettings(QFrame):
 
         form = QFormLayout(self)
         rows = (
+            (
+                self.tr("What is trained:"),
+                self.method_box,
+                self.tr(
+                    "An add-on learns your style on top of the model and is what most writers "
+                    "want. Training the whole model costs more, and using it afterwards needs a "
+                    "rented server."
+                ),
+            ),
             (
                 self.tr("Passes (epochs):"),
                 self.epochs_box,
@@ -88,11 +113,23 @@ class AdvancedSettings(QFrame):
             field.setToolTip(explanation)
             form.addRow(label, field)
             form.addRow("", muted(wrapped_label(explanation)))
+        self._method_tip = self.method_box.toolTip()
+
+    def set_service(self, provider_id: str) -> None:
+        """Offer training the whole model only where ``provider_id`` does it."""
+        full = provider_id in FULL_TRAINING_SERVICES
+        if not full:
+            self.method_box.setCurrentIndex(0)
+        self.method_box.setEnabled(full)
+        self.method_box.setToolTip(
+            self._method_tip if full else self.tr("This service trains small add-ons only.")
+        )
 
     def training_options(self) -> TrainingOptions:
         """What the settings say; "Automatic" leaves the service's choice."""
         suffix = model_suffix(self.suffix_edit.text())
         return TrainingOptions(
+            lora=bool(self.method_box.currentData()),
             epochs=self.epochs_box.value() or None,
             learning_rate_multiplier=self.rate_box.value() or None,
             batch_size=self.batch_box.value() or None,

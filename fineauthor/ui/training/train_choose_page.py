@@ -237,6 +237,7 @@ class ChoosePage(QWidget):
         if self.service_box.currentIndex() < 0:
             return
         info = self.service
+        self.advanced_panel.set_service(info.id)
         self.availability_label.setText(self._availability_html(info))
         self.policy_label.setText(
             self.tr("Content rules: %1").replace("%1", info.content_policy_note)

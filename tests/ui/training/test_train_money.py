@@ -205,3 +205,29 @@ def test_the_estimate_page_says_who_picks_the_passes_and_how_the_model_can_be_us
         "8 — chosen automatically, the way OpenAI does (one pass reads every example once)"
     )
     assert values["use"].text().startswith("Straight away, pay per use.")
+
+
+def test_training_the_whole_model_is_a_choice_where_the_service_offers_it(
+    qtbot, window, together, tmp_path
+) -> None:
+    path = make_long_project(tmp_path / "tidewrack.fineauthor", "together", LLAMA_8B)
+    assert window.open_project(path)
+    window.train_action.trigger()
+    dialog = window.training.train_dialog
+    advanced = dialog.choose_page.advanced_panel
+    assert advanced.method_box.isEnabled()
+    assert advanced.training_options().lora  # a small add-on unless the writer says otherwise
+    advanced.method_box.setCurrentIndex(advanced.method_box.findData(False))
+    assert not advanced.training_options().lora
+    check(qtbot, dialog)
+    ours = dialog.dataset.report.estimate
+    assert ours.cost_usd == pytest.approx(ours.billed_tokens * 0.54 / 1_000_000)  # full, ≤16B
+    assert "full training" in dialog.estimate_page.estimate_note.text()
+    # Fireworks trains add-ons only: the choice goes back to one and cannot be changed.
+    assert dialog.choose_page.select_service("fireworks")
+    assert not advanced.method_box.isEnabled()
+    assert advanced.training_options().lora
+    assert advanced.method_box.toolTip() == "This service trains small add-ons only."
+    assert dialog.choose_page.select_service("together")
+    assert advanced.method_box.isEnabled()
+    assert advanced.method_box.toolTip().startswith("An add-on learns your style")
