@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
@@ -227,8 +228,19 @@ class DeploymentBanner(QWidget):
         self._run(act, seen, record["provider"])
 
     def _run(self, act: Callable[[Provider], Any], done: Callable[[Any], None], pid: str) -> None:
+        def while_here(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            # An answer can come back after the bench (and this banner) closed: drop it then.
+            def call(value: Any) -> None:
+                if shiboken6.isValid(self):
+                    callback(value)
+
+            return call
+
         run_in_background(
-            _provider_work(pid, act), on_success=done, on_failure=self._failed, pool=self._pool
+            _provider_work(pid, act),
+            on_success=while_here(done),
+            on_failure=while_here(self._failed),
+            pool=self._pool,
         )
 
     def _failed(self, message: str) -> None:
