@@ -5,7 +5,7 @@ the project's target. Repainting them never re-lays out the window.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from fineauthor.ui.widgets.length import (
@@ -96,6 +96,7 @@ class LengthBar(QWidget):
 
     BAR_HEIGHT = 6
     ZONE_OVERHANG = 3
+    _TEXT_INDENT = 14  # the coloured dot and the space after it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,17 +106,34 @@ class LengthBar(QWidget):
         self._verdict = ""
         self._label = ""
         self._status = NO_TARGET
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._height = 0
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)  # a narrow field gets the verdict on two lines, whole
+        self.setSizePolicy(policy)
         self.setAccessibleName(self.tr("Response length"))
         self._refresh()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(
-            200, self.BAR_HEIGHT + 2 * self.ZONE_OVERHANG + 5 + self.fontMetrics().height() + 2
+    def _text_height(self, width: int) -> int:
+        bound = self.fontMetrics().boundingRect(
+            0, 0, max(1, width - self._TEXT_INDENT), 10_000, Qt.TextFlag.TextWordWrap, self.text()
         )
+        return max(self.fontMetrics().height(), bound.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._height = self.heightForWidth(event.size().width())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self.BAR_HEIGHT + 2 * self.ZONE_OVERHANG + 5 + self._text_height(width) + 2
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(200, self.heightForWidth(max(self.width(), 200)))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(60, self.sizeHint().height())
+        return QSize(60, self.heightForWidth(max(self.width(), 60)))
 
     @property
     def verdict(self) -> str:
@@ -150,6 +168,10 @@ class LengthBar(QWidget):
         self._status = length_status(self._words, self._target, self._tolerance)
         self._verdict = length_verdict(self._words, self._target, self._tolerance)
         self.setAccessibleDescription(self.text())
+        height = self.heightForWidth(self.width())
+        if height != self._height:  # a longer verdict may need a second line (rarely)
+            self._height = height
+            self.updateGeometry()
         self.update()
 
     def _update_tooltip(self) -> None:
@@ -226,10 +248,11 @@ class LengthBar(QWidget):
         painter.setBrush(colour)
         painter.drawEllipse(QRectF(0.5, text_top + (line - dot) / 2, dot, dot))
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        text_rect = QRectF(dot + 6, text_top, width - dot - 6, line)
-        text = self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, int(text_rect.width())
+        text_rect = QRectF(
+            self._TEXT_INDENT, text_top, width - self._TEXT_INDENT, self._text_height(width)
         )
         painter.drawText(
-            text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text
+            text_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+            self.text(),
         )

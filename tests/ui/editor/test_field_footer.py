@@ -4,6 +4,7 @@ field too narrow for the counts and its controls on one line, the controls move 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox
 
 from fineauthor.ui.editor.message_field import MessageField
@@ -27,6 +28,13 @@ def test_every_fields_counts_show_whole_in_the_sample_project(
     qtbot.waitUntil(lambda: all(_uncut(f) for f in fields))
     for field in fields:
         assert field.counts.text().split(" · ")[0].endswith("words")
+        bar = field.length_bar
+        if bar is not None:  # the verdict under the response: whole, on two lines if need be
+            text = bar.fontMetrics().boundingRect(
+                0, 0, bar.width() - 14, 10_000, Qt.TextFlag.TextWordWrap, bar.text()
+            )
+            qtbot.waitUntil(lambda b=bar, t=text: b.height() >= t.height() + 19)  # bar above
+            assert bar.text().endswith("on target")
         controls = field.footer.findChildren(QAbstractButton)
         assert controls  # "Show as tokens", and "Train on this answer" under the response
         for control in controls:  # never cut either
