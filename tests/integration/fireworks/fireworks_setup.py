@@ -11,7 +11,7 @@ from fineauthor.providers.fireworks.service import FireworksProvider
 from tests.fakes.fireworks_account import ACCOUNT_ID
 from tests.fakes.fireworks_server import TUNABLE_MODELS
 
-KEY = "fw_3ZsecretKEYvalue9q8r7s6t5u4v3w2x1y0z"
+KEY = "fw_test-fineauthor-fake-key-0123456789"
 ACCOUNT = ACCOUNT_ID
 MODEL = TUNABLE_MODELS[0]
 

@@ -13,7 +13,7 @@ from fineauthor.core.project import schema as project_schema
 from fineauthor.core.project.job_history import key_fingerprint
 from fineauthor.core.project.project import Project
 
-KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
+KEY = "sk-test-project-accounts-fake-key-000000"
 
 
 def make_version_2(path: Path) -> None:
