@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fineauthor.core.dataset.prompt_origin import BY_WRITER, PromptOrigin
+
 ROLES = ("system", "user", "assistant")
 
 
@@ -35,7 +37,8 @@ class Example:
     """A prompt and its ideal response (or a longer conversation).
 
     ``id`` is the project's row id (None for an example not yet stored); ``created`` and
-    ``modified`` are ISO-8601 UTC times set by the project.
+    ``modified`` are ISO-8601 UTC times set by the project; ``prompt_origin`` says who wrote
+    the first prompt (the writer unless an import or a model did).
     """
 
     messages: tuple[Message, ...]
@@ -44,6 +47,7 @@ class Example:
     created: str | None = None
     modified: str | None = None
     source: str = field(default="")
+    prompt_origin: PromptOrigin = BY_WRITER
 
     @property
     def system(self) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fineauthor.core.dataset.example import Example
+from fineauthor.core.dataset.prompt_origin import WRITER
 
 # The list's title for an example: the start of its first prompt, whitespace collapsed.
 PREVIEW_CHARS = 160
@@ -47,7 +48,9 @@ class ExampleSummary:
 
     ``prompt_preview`` is the first user message as a title ('' without one);
     ``response_words`` counts the words of the last assistant message (0 without one);
-    ``turns`` is the number of messages; ``note`` is the start of the writer's note.
+    ``turns`` is the number of messages; ``note`` is the start of the writer's note;
+    ``prompt_by`` is who wrote the prompt (prompt_origin.ORIGINS) and ``prompt_to_review``
+    whether a model wrote it and the writer has not yet accepted or edited it.
     """
 
     id: int
@@ -56,6 +59,8 @@ class ExampleSummary:
     turns: int
     has_system: bool
     note: str
+    prompt_by: str = WRITER
+    prompt_to_review: bool = False
 
 
 def summarize(example: Example) -> ExampleSummary:
@@ -72,4 +77,6 @@ def summarize(example: Example) -> ExampleSummary:
         turns=len(messages),
         has_system=any(m.role == "system" for m in messages),
         note=example.note[:NOTE_CHARS],
+        prompt_by=example.prompt_origin.by,
+        prompt_to_review=example.prompt_origin.to_review,
     )

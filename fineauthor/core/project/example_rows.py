@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fineauthor.core.dataset.example import ROLES, Example, Message
+from fineauthor.core.dataset.prompt_origin import ORIGINS, PromptOrigin
 from fineauthor.core.dataset.summary import NOTE_CHARS, ExampleSummary, count_words, preview
 
 # SQLite allows at least 999 bound values in one statement on every version we may meet.
@@ -55,8 +56,29 @@ def check_messages(messages: Iterable[Message]) -> tuple[Message, ...]:
 # -- reading ----------------------------------------------------------------------------------
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def origin_from(by: Any, model: Any, when: Any, reviewed: Any, problem: Any) -> PromptOrigin:
+    """The stored origin columns as a PromptOrigin; a damaged value reads as the writer's."""
+    if by not in ORIGINS:
+        return PromptOrigin()
+    return PromptOrigin(by, _text(model), _text(when), bool(reviewed), _text(problem))
+
+
+def origin_values(origin: PromptOrigin) -> tuple[str, str, str, int, str]:
+    """A PromptOrigin as the values of the origin columns, in ORIGIN_COLUMNS order."""
+    if not isinstance(origin, PromptOrigin):
+        raise TypeError(f"expected a PromptOrigin, got {type(origin).__name__}")
+    return (origin.by, origin.model, origin.when, int(origin.reviewed), origin.problem)
+
+
+ORIGIN_COLUMNS = "prompt_by, prompt_model, prompt_when, prompt_reviewed, prompt_problem"
+
+
 def _example_from(row: Sequence[Any], messages: Sequence[Sequence[Any]]) -> Example:
-    example_id, created, modified, note, source = row
+    example_id, created, modified, note, source, *origin = row
     return Example(
         messages=tuple(Message(m[0], m[1], m[2], m[3]) for m in messages),
         note=note,
@@ -64,10 +86,11 @@ def _example_from(row: Sequence[Any], messages: Sequence[Sequence[Any]]) -> Exam
         created=created,
         modified=modified,
         source=source,
+        prompt_origin=origin_from(*origin),
     )
 
 
-_EXAMPLE_COLUMNS = "id, created, modified, note, source"
+_EXAMPLE_COLUMNS = f"id, created, modified, note, source, {ORIGIN_COLUMNS}"
 
 # One row per example for the example list, never a full text. Every lookup in messages is
 # answered by an index alone (messages_summary, or messages_prompts for the first prompt's
@@ -80,7 +103,9 @@ SELECT e.id,
        (SELECT m.words FROM messages AS m WHERE m.example_id = e.id AND m.role = 'assistant'
         ORDER BY m.idx DESC LIMIT 1),
        (SELECT m.head FROM messages AS m
-        WHERE m.example_id = e.id AND m.role = 'user' ORDER BY m.idx LIMIT 1)
+        WHERE m.example_id = e.id AND m.role = 'user' ORDER BY m.idx LIMIT 1),
+       e.prompt_by,
+       e.prompt_reviewed
 FROM examples AS e
 """
 
@@ -88,7 +113,8 @@ FROM examples AS e
 def summary_from(row: Sequence[Any]) -> ExampleSummary:
     """A row of :data:`SUMMARY_SELECT` as the example list's summary."""
     # Only a damaged file holds values of other types; the list then shows blanks for them.
-    example_id, note, turns, has_system, words, prompt = row
+    example_id, note, turns, has_system, words, prompt, by, reviewed = row
+    origin = origin_from(by, "", "", reviewed, "")
     return ExampleSummary(
         id=example_id,
         prompt_preview=preview(prompt) if isinstance(prompt, str) else "",
@@ -96,6 +122,8 @@ def summary_from(row: Sequence[Any]) -> ExampleSummary:
         turns=turns,
         has_system=bool(has_system),
         note=note if isinstance(note, str) else "",
+        prompt_by=origin.by,
+        prompt_to_review=origin.to_review,
     )
 
 
@@ -210,9 +238,17 @@ def insert(connection: sqlite3.Connection, example: Example, position: int, now:
     created = example.created or now
     modified = example.modified or created
     cursor = connection.execute(
-        "INSERT INTO examples (id, position, created, modified, note, source) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (example_id, position, created, modified, example.note or "", example.source or ""),
+        f"INSERT INTO examples (id, position, created, modified, note, source, {ORIGIN_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            example_id,
+            position,
+            created,
+            modified,
+            example.note or "",
+            example.source or "",
+            *origin_values(example.prompt_origin),
+        ),
     )
     new_id = cursor.lastrowid
     insert_messages(connection, new_id, messages)

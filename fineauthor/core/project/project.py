@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.dataset.prompt_origin import PromptOrigin
 from fineauthor.core.dataset.summary import ExampleSummary, count_words
 from fineauthor.core.errors import FineAuthorError, ProjectError
 from fineauthor.core.project.example_order import (
@@ -51,11 +52,13 @@ from fineauthor.core.project.file import damaged, translate
 from fineauthor.core.project.job_history import JOB_COLUMNS, job_from_row, job_values
 from fineauthor.core.project.new_files import create_file, write_copy
 from fineauthor.core.project.opening import check_and_upgrade, open_connection
+from fineauthor.core.project.preference_store import PreferencePairs
 from fineauthor.core.project.project_settings import (
     ProjectSettings,
     encode_settings,
     settings_from_rows,
 )
+from fineauthor.core.project.prompt_rows import prompt_edited, store_origin, write_prompt
 
 __all__ = ["Cancelled", "Project"]
 
@@ -83,6 +86,7 @@ class Project:
         self.path = path
         self._connection: sqlite3.Connection | None = connection
         self._lock = threading.RLock()
+        self.preferences = PreferencePairs(self._reading, self._writing)
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -372,8 +376,26 @@ class Project:
             if cursor.rowcount == 0:
                 position_of(connection, example_id)  # KeyError for a missing example
                 raise IndexError(f"example {example_id} has no message {index}")
+            prompt_edited(connection, example_id, index)
             touch(connection, example_id)
             return fetch(connection, example_id)
+
+    def set_prompts(self, changes: Sequence[tuple[int, str, PromptOrigin]]) -> list[Example]:
+        """Give each example ``(id, prompt, origin)`` that first prompt and origin, all in one
+        transaction (a batch of written prompts, or its undo). An example without a user turn
+        gets one before its first reply. KeyError for an unknown id, and nothing changes."""
+        with self._writing() as connection:
+            for example_id, prompt, origin in changes:
+                write_prompt(connection, example_id, prompt, origin)
+            return [fetch(connection, example_id) for example_id, _, _ in changes]
+
+    def set_prompt_origins(self, changes: Mapping[int, PromptOrigin]) -> list[Example]:
+        """Change only who the first prompts are said to be by (the writer accepting a model's
+        prompts, or its undo), in one transaction; KeyError for an unknown id."""
+        with self._writing() as connection:
+            for example_id, origin in changes.items():
+                store_origin(connection, example_id, origin)
+            return [fetch(connection, example_id) for example_id in changes]
 
     def set_note(self, example_id: int, note: str) -> Example:
         """Change the writer's private note on an example; KeyError if it does not exist."""

@@ -22,7 +22,15 @@ APPLICATION_ID = 0x466E4175
 SUFFIX = PROJECT_SUFFIX
 
 # Every table a current project must hold; a file without them is damaged, not merely old.
-TABLES = ("settings", "examples", "messages", "token_cache", "jobs", "snapshots")
+TABLES = (
+    "settings",
+    "examples",
+    "messages",
+    "token_cache",
+    "jobs",
+    "snapshots",
+    "preference_pairs",
+)
 
 _SCHEMA_1 = """
 CREATE TABLE settings (
@@ -163,9 +171,65 @@ def migrate_2_to_3(connection: sqlite3.Connection) -> None:
         connection.execute(statement)
 
 
+# Version 4: who wrote each example's first prompt (prompt_origin.ORIGINS), which model and
+# when, whether the writer has accepted a model's prompt, and what a check found wrong with it.
+_SCHEMA_4_COLUMNS = (
+    "ALTER TABLE examples ADD COLUMN prompt_by TEXT NOT NULL DEFAULT 'writer'",
+    "ALTER TABLE examples ADD COLUMN prompt_model TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE examples ADD COLUMN prompt_when TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE examples ADD COLUMN prompt_reviewed INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE examples ADD COLUMN prompt_problem TEXT NOT NULL DEFAULT ''",
+)
+# Manuscript imports always filled the prompt from a template; one never edited since (its
+# times still equal) holds that template's words, so it is known to need a real prompt.
+_SCHEMA_4_TEMPLATE_PROMPTS = (
+    "UPDATE examples SET prompt_by = 'template' "
+    "WHERE source LIKE 'Manuscript: %' AND modified = created"
+)
+
+
+def migrate_3_to_4(connection: sqlite3.Connection) -> None:
+    """Record where each prompt came from, so writing prompts from prose never touches one the
+    writer wrote."""
+    for statement in _SCHEMA_4_COLUMNS:
+        connection.execute(statement)
+    connection.execute(_SCHEMA_4_TEMPLATE_PROMPTS)
+
+
+# Version 5: preference pairs (the bench's blind choices), kept beside the examples.
+_SCHEMA_5 = """
+CREATE TABLE preference_pairs (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    position        INTEGER NOT NULL,   -- 0..n-1, no gaps
+    created         TEXT NOT NULL,
+    modified        TEXT NOT NULL,
+    messages        TEXT NOT NULL,      -- JSON list of {"role", "content"}: what was asked
+    preferred       TEXT NOT NULL,
+    other           TEXT NOT NULL,
+    preferred_model TEXT NOT NULL DEFAULT '',
+    other_model     TEXT NOT NULL DEFAULT '',
+    source          TEXT NOT NULL DEFAULT 'writer',
+    note            TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX preference_pairs_position ON preference_pairs(position);
+"""
+
+
+def migrate_4_to_5(connection: sqlite3.Connection) -> None:
+    """Give the project a place for preference pairs."""
+    for statement in _split(_SCHEMA_5):
+        connection.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: list[Migration] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3]
+MIGRATIONS: list[Migration] = [
+    migrate_0_to_1,
+    migrate_1_to_2,
+    migrate_2_to_3,
+    migrate_3_to_4,
+    migrate_4_to_5,
+]
 
 # The version this FineAuthor writes. Code that must see a test's extra steps calls
 # schema_version() instead of reading the constant.

@@ -4,6 +4,7 @@ piece's prose as the response."""
 from __future__ import annotations
 
 from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.dataset.prompt_origin import BY_TEMPLATE
 from fineauthor.core.importers.manuscript.pieces import Piece
 from fineauthor.core.writing.prompt_template import fill
 
@@ -27,8 +28,13 @@ def piece_prompt(piece: Piece, template: str) -> str:
 
 def piece_example(piece: Piece, template: str, source_name: str, system: str = "") -> Example:
     """``piece`` as an example: the filled template as prompt, the prose as response, and its
-    source as "Manuscript: <file>, <title>"."""
+    source as "Manuscript: <file>, <title>". The prompt is marked as made from a template, so
+    writing prompts from prose knows it still needs a real one."""
     messages = [Message("user", piece_prompt(piece, template)), Message("assistant", piece.text)]
     if system:
         messages.insert(0, Message("system", system))
-    return Example(tuple(messages), source=f"Manuscript: {source_name}, {piece.title}")
+    return Example(
+        tuple(messages),
+        source=f"Manuscript: {source_name}, {piece.title}",
+        prompt_origin=BY_TEMPLATE,
+    )
