@@ -121,6 +121,9 @@ class Deployment:
     status: str
     price_per_hour_usd: float | None = None
     created_at: datetime | None = None
+    # The name to ask for replies through this server ('' when the model's own name works):
+    # Together names the endpoint, Fireworks joins model and deployment with "#".
+    chat_model: str = ""
 
     @property
     def billed(self) -> bool:

@@ -289,7 +289,9 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
             with self.state_lock:
                 self.chat_bodies.append(body)
             model = body.get("model")
-            if model not in self.tunable_models:
+            with self.state_lock:
+                deployed = self.ready_deployment_models()
+            if model not in self.tunable_models and model not in deployed:
                 return json_response(
                     {
                         "error": {
@@ -320,6 +322,14 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
                 }
             )
             return sse_response(chunks, final="[DONE]")
+
+    def ready_deployment_models(self) -> set[str]:
+        """ "<model>#<deployment name>" for each ready deployment: how its model is asked for
+        replies (caller holds the lock)."""
+        last = len(DEPLOYMENT_LIFE) - 1
+        return {
+            f"{d['baseModel']}#{d['name']}" for d in self.deployments.values() if d["looks"] >= last
+        }
 
 
 # A deployment's life, one step per look (GET) at it.

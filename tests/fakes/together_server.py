@@ -326,9 +326,11 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
             body = request.json() or {}
             with self.state_lock:
                 self.chat_bodies.append(body)
-                served = set(self.trainable_models) | {
-                    j.output_name for j in self.jobs.values() if j.status == "completed"
-                }
+                served = (
+                    set(self.trainable_models)
+                    | {j.output_name for j in self.jobs.values() if j.status == "completed"}
+                    | self.started_endpoint_names()
+                )
             model = body.get("model")
             if model not in served:
                 return _error(
@@ -412,6 +414,12 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                     problems.append(f"Line {number}: messages[{index}] must contain a role field")
                     break
         return problems
+
+    def started_endpoint_names(self) -> set[str]:
+        """The names a reply can be asked for by through a started endpoint (caller holds the
+        lock)."""
+        last = len(ENDPOINT_LIFE) - 1
+        return {e["name"] for e in self.endpoints.values() if e["looks"] >= last}
 
 
 # A dedicated endpoint's life, one step per look (GET) at it.

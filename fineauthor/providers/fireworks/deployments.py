@@ -87,12 +87,16 @@ def every(rest: FireworksREST) -> list[Deployment]:
 
 def record(data: dict[str, Any]) -> Deployment:
     word = as_text(data.get("state")).upper()
+    name, model = as_text(data.get("name")), as_text(data.get("baseModel"))
     return Deployment(
         id=last_segment(as_text(data.get("name"))),
         provider=PROVIDER_ID,
-        model=as_text(data.get("baseModel")),
+        model=model,
         state=_STATES.get(word, DEPLOYMENT_STARTING),  # an unknown word: assume it is billed
         status=word.lower() or "unknown",
         price_per_hour_usd=None,
         created_at=as_time(data.get("createTime")),
+        # A model on a deployment of its own is asked for as "<model>#<deployment name>"
+        # (docs.fireworks.ai "Deploying models", model identifier).
+        chat_model=f"{model}#{name}" if model and name else "",
     )

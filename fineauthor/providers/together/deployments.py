@@ -127,4 +127,6 @@ class TogetherDeployments:
             status=word.lower() or "unknown",
             price_per_hour_usd=self._prices.get(as_text(data.get("hardware"))),
             created_at=as_time(data.get("created_at")),
+            # Replies come from the endpoint by its name ("<user>/<model>-<suffix>").
+            chat_model=as_text(data.get("name")),
         )

@@ -325,7 +325,8 @@ class BenchWindow(QWidget):
             work = chat_work(
                 reply,
                 provider_id=run.provider,
-                model=model,
+                # A model on a server of its own is asked for by the server's name.
+                model=self.deployment.chat_model_for(model) if side == FINE_TUNED else model,
                 messages=messages,
                 temperature=run.temperature,
                 max_tokens=bench.tokens_for_words(run.max_words),

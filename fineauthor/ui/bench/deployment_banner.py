@@ -130,6 +130,13 @@ class DeploymentBanner(QWidget):
             return self.tr("Your server is still starting; replies can come once it is ready.")
         return ""
 
+    def chat_model_for(self, model: str) -> str:
+        """The name to ask ``model`` for replies by: its server's, once one runs for it."""
+        record = self.record
+        if self.needed and record.get("model") == model and record.get("chat_model"):
+            return str(record["chat_model"])
+        return model
+
     def set_model(self, provider_id: str, model: str) -> None:
         """The bench's trained model changed: find out whether it needs a server, and its price."""
         self.provider_id, self.model = provider_id, model
@@ -176,6 +183,7 @@ class DeploymentBanner(QWidget):
                         "model": model,
                         "started": datetime.now(UTC).isoformat(),
                         "price_per_hour": deployment.price_per_hour_usd or price,
+                        "chat_model": deployment.chat_model,
                     }
                 }
             )
@@ -223,6 +231,10 @@ class DeploymentBanner(QWidget):
                 self._stopped()
                 return
             self.state = deployment.state
+            if deployment.chat_model and deployment.chat_model != record.get("chat_model"):
+                self.document.update_settings_stored(
+                    {"deployment": record | {"chat_model": deployment.chat_model}}
+                )
             self._show()
 
         self._run(act, seen, record["provider"])

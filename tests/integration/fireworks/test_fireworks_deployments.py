@@ -49,3 +49,20 @@ def test_starting_is_never_sent_twice_after_trouble(
     with pytest.raises(ProviderError):
         fireworks.start_deployment(TRAINED)
     assert server.count("POST", "/v1/accounts/{account}/deployments") == 1
+
+
+def test_a_trained_add_on_answers_through_its_ready_deployment_only(
+    fireworks: FireworksProvider, server: FakeFireworksServer
+) -> None:
+    messages = [{"role": "user", "content": "The lighthouse keeper's first letter."}]
+    with pytest.raises(ProviderError) as not_yet:
+        "".join(fireworks.chat(TRAINED, messages))
+    assert "has to be started first" in str(not_yet.value)
+
+    started = fireworks.start_deployment(TRAINED)
+    assert started.chat_model == f"{TRAINED}#accounts/{ACCOUNT}/deployments/{started.id}"
+    while fireworks.get_deployment(started.id).state != DEPLOYMENT_READY:
+        pass
+    reply = "".join(fireworks.chat(started.chat_model, messages))
+    assert reply
+    assert server.chat_bodies[-1]["model"] == started.chat_model

@@ -58,3 +58,16 @@ def test_starting_is_never_sent_twice_after_trouble(
         together.start_deployment(TRAINED)
     assert server.count("POST", "/v1/endpoints") == 1
     assert server.endpoints == {}
+
+
+def test_a_trained_model_answers_through_its_started_endpoint_by_name(
+    together: TogetherProvider, server: FakeTogetherServer
+) -> None:
+    started = together.start_deployment(TRAINED)
+    (endpoint,) = server.endpoints.values()
+    assert started.chat_model == endpoint["name"] != TRAINED
+    while together.get_deployment(started.id).state != DEPLOYMENT_READY:
+        pass
+    messages = [{"role": "user", "content": "The ferryman's second crossing."}]
+    assert "".join(together.chat(started.chat_model, messages))
+    assert server.chat_bodies[-1]["model"] == endpoint["name"]

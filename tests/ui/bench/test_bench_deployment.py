@@ -148,6 +148,25 @@ def test_run_waits_for_the_server_and_says_why(
     assert fake.endpoints == {}
 
 
+def test_replies_come_from_the_trained_model_through_its_server(
+    qtbot, document: ProjectDocument, fake: FakeTogetherServer
+) -> None:
+    bench = open_bench(qtbot, document)
+    bench.blind_check.setChecked(False)
+    bench.prompt_box.prompt_edit.setPlainText("Odile meets the surveyor on the causeway.")
+    start(qtbot, bench)
+    qtbot.waitUntil(bench.run_button.isEnabled)
+    with qtbot.waitSignal(bench.runEnded, timeout=10_000):
+        qtbot.mouseClick(bench.run_button, Qt.MouseButton.LeftButton)
+    (endpoint,) = fake.endpoints.values()
+    asked = {body["model"] for body in fake.chat_bodies}
+    # The trained model is asked through its server by the server's name, the base directly.
+    assert asked == {endpoint["name"], "Qwen/Qwen3-8B"}
+    assert all(column.text() for column in bench._columns())
+    answer_next_question("Stop it")
+    bench.close()
+
+
 def test_stop_it_stops_the_server(
     qtbot, document: ProjectDocument, fake: FakeTogetherServer
 ) -> None:
