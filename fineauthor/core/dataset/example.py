@@ -32,6 +32,11 @@ class Message:
         return data
 
 
+def system_of(messages: tuple[Message, ...]) -> str | None:
+    """The first system message's text, or None when there is none."""
+    return next((m.content for m in messages if m.role == "system"), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     """A prompt and its ideal response (or a longer conversation).
@@ -52,10 +57,7 @@ class Example:
     @property
     def system(self) -> str | None:
         """The system prompt, or None when the example has none."""
-        for message in self.messages:
-            if message.role == "system":
-                return message.content
-        return None
+        return system_of(self.messages)
 
     @property
     def prompt(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fineauthor.core.dataset.example import Message
+from fineauthor.core.dataset.example import Message, system_of
 
 # Where a pair came from.
 BLIND_CHOICE = "bench-blind"  # the writer chose blind between two replies at the bench
@@ -52,10 +52,8 @@ class PreferencePair:
 
     @property
     def system(self) -> str | None:
-        for message in self.messages:
-            if message.role == "system":
-                return message.content
-        return None
+        """The system prompt the models were given, or None."""
+        return system_of(self.messages)
 
     def to_json(self) -> dict[str, object]:
         """The pair as one line of a preference training file."""
