@@ -66,6 +66,19 @@ def _pair_from(row: Sequence[Any]) -> PreferencePair:
     )
 
 
+def _text_values(pair: PreferencePair) -> tuple[str, ...]:
+    """The pair's stored text, in _COLUMNS order from ``messages`` to ``note``."""
+    return (
+        _messages_json(pair.messages),
+        pair.preferred,
+        pair.other,
+        pair.preferred_model,
+        pair.other_model,
+        pair.source,
+        pair.note,
+    )
+
+
 def _checked(pair: PreferencePair) -> PreferencePair:
     if not isinstance(pair, PreferencePair):
         raise TypeError(f"expected a PreferencePair, got {type(pair).__name__}")
@@ -130,17 +143,7 @@ class PreferencePairs:
                 "UPDATE preference_pairs SET modified = ?, messages = ?, preferred = ?, "
                 "other = ?, preferred_model = ?, other_model = ?, source = ?, note = ? "
                 "WHERE id = ?",
-                (
-                    utc_now(),
-                    _messages_json(pair.messages),
-                    pair.preferred,
-                    pair.other,
-                    pair.preferred_model,
-                    pair.other_model,
-                    pair.source,
-                    pair.note,
-                    pair.id,
-                ),
+                (utc_now(), *_text_values(pair), pair.id),
             )
             if cursor.rowcount == 0:
                 raise KeyError(pair.id)
@@ -201,19 +204,7 @@ class PreferencePairs:
         cursor = connection.execute(
             f"INSERT INTO preference_pairs ({_COLUMNS}, position) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                pair_id,
-                created,
-                pair.modified or created,
-                _messages_json(pair.messages),
-                pair.preferred,
-                pair.other,
-                pair.preferred_model,
-                pair.other_model,
-                pair.source,
-                pair.note,
-                position,
-            ),
+            (pair_id, created, pair.modified or created, *_text_values(pair), position),
         )
         return int(cursor.lastrowid or 0)
 
