@@ -23,6 +23,9 @@ DEFAULTS: dict[str, object] = {
     "recent_projects": [],
     "base_urls": {},  # provider id → a custom address (Azure OpenAI, Nebius, a proxy)
     "fireworks_account_id": "",  # Fireworks' account id (not a secret; FIREWORKS_ACCOUNT_ID wins)
+    # The chat server on the writer's computer (Ollama, LM Studio…); empty: Ollama's usual
+    # address. LOCAL_BASE_URL wins.
+    "local_base_url": "",
 }
 
 

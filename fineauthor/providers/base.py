@@ -97,9 +97,14 @@ class Checkpoint:
 
 @dataclass(frozen=True, slots=True)
 class RemoteModel:
+    """A model a service lists. The prices are dollars per 1M tokens read and written by a
+    reply, when the service's own listing says (None: not known)."""
+
     id: str
     owned_by: str = ""
     shutdown_date: date | None = None
+    input_price_per_1m_usd: float | None = None
+    output_price_per_1m_usd: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +227,12 @@ class Provider(ABC):
 
     @abstractmethod
     def list_models(self) -> list[RemoteModel]: ...
+
+    def chat_models(self) -> list[RemoteModel]:
+        """The models that write replies through :meth:`chat` (writing prompts from prose),
+        with their prices when the service lists them; by default the same as
+        :meth:`list_models`."""
+        return self.list_models()
 
     @abstractmethod
     def estimate_price(

@@ -5,7 +5,9 @@ The address of a service is, in order: its environment override (``OPENAI_BASE_U
 address the writer set in Settings (Azure OpenAI, Nebius, a proxy), or the catalog's default.
 Fireworks also needs the writer's account id: ``FIREWORKS_ACCOUNT_ID``, else the one set in
 Settings → Accounts. Without one it still opens (so it is offered), and its first call says
-plainly where to enter the id.
+plainly where to enter the id. ``local``, a chat server on the writer's own computer, is not a
+training service and not in the catalog: it has its own address (``providers/local/address``)
+and no key.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from fineauthor.core.catalog import load_catalog
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.settings import load_settings
 from fineauthor.providers.base import Provider
+from fineauthor.providers.local.address import LOCAL_ID
 
 
 def base_url_for(provider_id: str) -> str:
@@ -45,8 +48,18 @@ def fireworks_account_id() -> str:
     return saved.strip() if isinstance(saved, str) else ""
 
 
+def needs_key(provider_id: str) -> bool:
+    """Whether the service is reached with an API key (the writer's own computer is not)."""
+    return provider_id != LOCAL_ID
+
+
 def open_provider(provider_id: str, api_key: str) -> Provider:
-    """The service ``provider_id`` (a catalog id), reached with ``api_key``."""
+    """The service ``provider_id`` (a catalog id, or ``local``), reached with ``api_key``
+    (ignored for ``local``)."""
+    if provider_id == LOCAL_ID:
+        from fineauthor.providers.local.service import LocalProvider
+
+        return LocalProvider()  # at local_base_url(): LOCAL_BASE_URL, Settings, or Ollama's
     base_url = base_url_for(provider_id)
     if provider_id == "openai":
         from fineauthor.providers.openai.service import OpenAIProvider

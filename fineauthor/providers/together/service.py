@@ -142,6 +142,31 @@ class TogetherProvider(Provider):
                 names.append(name)
         return [RemoteModel(id=n, owned_by=n.split("/", 1)[0] if "/" in n else "") for n in names]
 
+    def chat_models(self) -> list[RemoteModel]:
+        # ``GET /models`` → a bare list of models, each with ``id``, ``type`` ("chat", …),
+        # ``organization`` and ``pricing`` {``input``, ``output``, ``hourly``, …} in dollars per
+        # 1M tokens (together-python ``types/models.py`` ``ModelObject``, ``PricingObject``).
+        data = self._rest.json(self._rest.request("GET", "/models"))
+        found: list[RemoteModel] = []
+        for entry in as_list(data.get("data")):
+            item = as_dict(entry)
+            name = as_text(item.get("id"))
+            if not name or as_text(item.get("type")) not in ("", "chat", "language"):
+                continue
+            pricing = as_dict(item.get("pricing"))
+            price_in, price_out = as_number(pricing.get("input")), as_number(pricing.get("output"))
+            if not price_in and not price_out:  # 0 and 0: served only by the hour, or unsaid
+                price_in = price_out = None
+            found.append(
+                RemoteModel(
+                    id=name,
+                    owned_by=as_text(item.get("organization")),
+                    input_price_per_1m_usd=price_in,
+                    output_price_per_1m_usd=price_out,
+                )
+            )
+        return found
+
     # ------------------------------------------------------------------ files
 
     def upload(
