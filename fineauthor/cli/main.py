@@ -18,7 +18,7 @@ from fineauthor.cli.exit_codes import INTERRUPTED, OK, UNUSABLE, fail
 from fineauthor.cli.parsing import Parser
 from fineauthor.core.errors import FineAuthorError
 
-COMMANDS = ("check", "export", "import", "key", "train", "jobs", "watch")
+COMMANDS = ("check", "export", "import", "key", "train", "jobs", "watch", "prompts")
 
 log = logging.getLogger("fineauthor.cli")
 
@@ -28,6 +28,7 @@ def _command_parser() -> argparse.ArgumentParser:
     from fineauthor.cli.check import add_check_command
     from fineauthor.cli.import_export import add_import_export_commands
     from fineauthor.cli.keys import add_key_command
+    from fineauthor.cli.prompts import add_prompts_command
     from fineauthor.cli.training import add_training_commands
 
     parser = Parser(prog="fineauthor", description=f"{APP_NAME} {__version__}")
@@ -36,6 +37,7 @@ def _command_parser() -> argparse.ArgumentParser:
     add_import_export_commands(commands)
     add_key_command(commands)
     add_training_commands(commands)
+    add_prompts_command(commands)
     return parser
 
 
