@@ -118,8 +118,8 @@ def run_prompts(options: argparse.Namespace) -> int:
     from fineauthor.providers.local.address import LOCAL_ID
     from fineauthor.training.write_prompts import (
         WrittenPrompt,
-        open_prompt_writer,
         plan_prompts,
+        prompt_writer,
         service_name,
         write_prompts,
     )
@@ -127,8 +127,7 @@ def run_prompts(options: argparse.Namespace) -> int:
     as_json: bool = options.json
     service = service_name(options.provider)
     local = options.provider == LOCAL_ID
-    with Project.open(options.project) as project:
-        provider = open_prompt_writer(options.provider)
+    with Project.open(options.project) as project, prompt_writer(options.provider) as provider:
         try:
             info = _model_info(provider, options.model, local)
         except ProviderError as problem:

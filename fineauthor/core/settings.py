@@ -26,6 +26,7 @@ DEFAULTS: dict[str, object] = {
     # The chat server on the writer's computer (Ollama, LM Studio…); empty: Ollama's usual
     # address. LOCAL_BASE_URL wins.
     "local_base_url": "",
+    "prompt_writer": {},  # the service and model last chosen to write prompts from prose
 }
 
 

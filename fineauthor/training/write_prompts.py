@@ -12,7 +12,8 @@ again, so a run that was stopped, cancelled or crashed picks up where it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -121,6 +122,18 @@ def open_prompt_writer(provider_id: str) -> Provider:
             "on this computer instead."
         )
     return open_provider(provider_id, stored.value)
+
+
+@contextlib.contextmanager
+def prompt_writer(provider_id: str) -> Iterator[Provider]:
+    """:func:`open_prompt_writer`, closed (its connections let go) when done."""
+    provider = open_prompt_writer(provider_id)
+    try:
+        yield provider
+    finally:
+        close = getattr(provider, "close", None)
+        if callable(close):
+            close()
 
 
 def who_sees(provider_id: str, scenes: int) -> str:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.settings import load_settings
 from fineauthor.ui.editor.message_field import MessageField
+from fineauthor.ui.editor.prompt_review_bar import PromptReviewBar
 from fineauthor.ui.editor.prose_edit import prose_font
 from fineauthor.ui.editor.system_prompt_panel import OWN, SAME, SystemPromptPanel, system_state
 from fineauthor.ui.editor.token_count import encoding_for
@@ -273,6 +274,8 @@ class ExampleEditor(QWidget):
         self._left.setContentsMargins(0, 0, 0, 0)
         self._left.setSpacing(14)
         self._left.addWidget(self.system_panel, 0)
+        self.review_bar = PromptReviewBar(self._document, left)
+        self._left.addWidget(self.review_bar, 0)
         self._left.addWidget(self.prompt_field, 1)
         self._grid.addWidget(left, 0, 0)
         self._grid.addWidget(self.response_field, 0, 1)
@@ -377,6 +380,7 @@ class ExampleEditor(QWidget):
                 box.blockSignals(False)
         self._refresh_system(example)
         self._refresh_length()
+        self.review_bar.show_for(example)
 
     def _arrange(self, messages: tuple[Message, ...], *, reload: bool) -> None:
         """Give each field its message and make the follow-up rows the example needs."""

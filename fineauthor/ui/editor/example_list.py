@@ -1,6 +1,8 @@
 """The left-hand list of examples: search, a problems-only filter, add, duplicate, delete and
 drag to reorder. Each row shows its number, the first words of the prompt, a small bar for the
-response's length against the target and the check status."""
+response's length against the target, the check status, and a mark on a prompt a model wrote
+that waits for review. Scenes without a prompt of their own get "Write prompts for N scenes…";
+prompts to review get their own filter and "Accept"."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
 from fineauthor.ui.editor.example_list_model import (
     ID_ROLE,
     NUMBER_ROLE,
+    REVIEW_ROLE,
     SEARCH_ROLE,
     STATUS_ROLE,
     WORDS_ROLE,
@@ -39,6 +44,7 @@ from fineauthor.ui.editor.example_list_model import (
 from fineauthor.ui.report.finding_groups import ADVICE, PROBLEM
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.widgets.length import LONG, ON_TARGET, SHORT, length_status
+from fineauthor.ui.widgets.plurals import plural
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -54,6 +60,7 @@ class ExampleFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._only_flagged = False
+        self._only_review = False
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -65,13 +72,20 @@ class ExampleFilter(QSortFilterProxyModel):
         self._only_flagged = only
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_only_review(self, only: bool) -> None:
+        self.beginFilterChange()
+        self._only_review = only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     @property
     def active(self) -> bool:
-        return bool(self._text) or self._only_flagged
+        return bool(self._text) or self._only_flagged or self._only_review
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
         index = self.sourceModel().index(row, 0, parent)
         if self._only_flagged and index.data(STATUS_ROLE) not in (PROBLEM, ADVICE):
+            return False
+        if self._only_review and not index.data(REVIEW_ROLE):
             return False
         return not self._text or self._text in index.data(SEARCH_ROLE)
 
@@ -105,6 +119,16 @@ class ExampleDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(rect.left(), rect.top(), number_width, line), Qt.AlignmentFlag.AlignLeft, number
         )
+        if index.data(REVIEW_ROLE):
+            # A prompt a model wrote, marked under the number until the writer accepts or
+            # edits it (the row's tooltip says so in words).
+            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link
+            painter.setPen(option.palette.color(role))
+            painter.drawText(
+                QRect(rect.left(), rect.top() + line + 2, number_width, line),
+                Qt.AlignmentFlag.AlignLeft,
+                "✎",
+            )
 
         status = index.data(STATUS_ROLE)
         dot = 8
@@ -155,7 +179,7 @@ class ExampleDelegate(QStyledItemDelegate):
             painter.setBrush(option.palette.color(QPalette.ColorRole.Text))
             painter.drawRect(mark, bar.top() - 2, 1, bar.height() + 4)
         painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
-        label = self.tr("%Ln words", "", words)
+        label = plural(words, self.tr("1 word"), self.tr("{count} words"))
         painter.drawText(
             QRect(bar.right() + 8, area.top(), area.width() - bar_width - 8, area.height()),
             Qt.AlignmentFlag.AlignVCenter,
@@ -182,6 +206,7 @@ class ExampleListPanel(QWidget):
         self.search.textChanged.connect(self._filter_changed)
         self.only_flagged = QCheckBox(self.tr("Only examples with problems or advice"))
         self.only_flagged.toggled.connect(self._filter_changed)
+        self._build_prompt_controls()
 
         self.view = QListView()
         self.view.setModel(self.filter)
@@ -210,8 +235,19 @@ class ExampleListPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.only_flagged)
+        layout.addWidget(self.only_review)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.accept_button)
+        layout.addWidget(self.write_prompts_button)
         layout.addLayout(buttons)
+
+        # The counts behind the prompt controls, a moment after changes stop (not per key).
+        self._counting = QTimer(self)
+        self._counting.setSingleShot(True)
+        self._counting.setInterval(150)
+        self._counting.timeout.connect(self.update_prompt_controls)
+        document.datasetChanged.connect(self._counting.start)
+        self.update_prompt_controls()
 
     # Selection ------------------------------------------------------------------------------
 
@@ -232,6 +268,7 @@ class ExampleListPanel(QWidget):
         if not index.isValid():
             self.search.clear()
             self.only_flagged.setChecked(False)
+            self.only_review.setChecked(False)
             index = self.filter.mapFromSource(self.model.index(row))
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
@@ -242,9 +279,73 @@ class ExampleListPanel(QWidget):
     def _filter_changed(self) -> None:
         self.filter.set_text(self.search.text())
         self.filter.set_only_flagged(self.only_flagged.isChecked())
+        self.filter.set_only_review(self.only_review.isChecked())
+        self.accept_button.setVisible(self.only_review.isChecked())
         # Dragging in a filtered list would drop rows between hidden ones: only when unfiltered.
         mode = QAbstractItemView.DragDropMode
         self.view.setDragDropMode(mode.NoDragDrop if self.filter.active else mode.InternalMove)
+
+    # Prompts from prose --------------------------------------------------------------------
+
+    def _build_prompt_controls(self) -> None:
+        self.only_review = QCheckBox()
+        self.only_review.setToolTip(
+            self.tr("Show only the prompts a model wrote that you have not accepted or edited yet")
+        )
+        self.only_review.toggled.connect(self._filter_changed)
+        self.write_prompts_button = QPushButton()
+        self.write_prompts_button.setToolTip(
+            self.tr(
+                "Have a chat model write, for each scene without a prompt of yours, the prompt "
+                "that would have asked for it"
+            )
+        )
+        self.write_prompts_button.clicked.connect(self.write_prompts)
+        self.accept_button = QPushButton(self.tr("Accept the chosen prompts"))
+        self.accept_button.setToolTip(
+            self.tr("Keep the prompts of the chosen examples as they are (Undo takes it back)")
+        )
+        self.accept_button.clicked.connect(self.accept_selected)
+
+    def update_prompt_controls(self) -> None:
+        """Show the review filter while there are prompts to review, and "Write prompts for
+        N scenes…" while scenes lack a prompt of the writer's own."""
+        from fineauthor.ui.editor.write_prompts_dialog import scenes_needing_prompts
+
+        document = self.document
+        to_review = sum(1 for i in document.ids() if document.summary(i).prompt_to_review)
+        self.only_review.setText(
+            self.tr("Only prompts to review ({count})").format(count=f"{to_review:,}")
+        )
+        self.only_review.setVisible(bool(to_review) or self.only_review.isChecked())
+        self.accept_button.setVisible(self.only_review.isChecked())
+        needing = len(scenes_needing_prompts(document))
+        self.write_prompts_button.setText(
+            plural(
+                needing,
+                self.tr("Write the prompt for 1 scene…"),
+                self.tr("Write prompts for {count} scenes…"),
+            )
+        )
+        self.write_prompts_button.setVisible(needing > 0)
+
+    def write_prompts(self, example_ids: list[int] | None = None) -> QDialog:
+        """Open “Write prompts for N scenes…” (for ``example_ids``, else every scene)."""
+        from fineauthor.ui.editor.write_prompts_dialog import open_write_prompts_dialog
+
+        dialog = open_write_prompts_dialog(self.document, self.window(), example_ids)
+        dialog.reviewRequested.connect(self.show_prompts_to_review)
+        return dialog
+
+    def show_prompts_to_review(self) -> None:
+        self.update_prompt_controls()
+        self.only_review.setChecked(True)
+        self.view.setFocus()
+        if self.filter.rowCount():
+            self.view.setCurrentIndex(self.filter.index(0, 0))
+
+    def accept_selected(self) -> None:
+        self.document.accept_prompts(self.selected_ids())
 
     # Actions --------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ WORDS_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # "problem", "advice" or "fine"
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 4  # lower-case text the filter box searches
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 5
+REVIEW_ROLE = Qt.ItemDataRole.UserRole + 6  # True: a model wrote the prompt, not yet accepted
 
 FINE = "fine"  # an example the report has nothing to say about
 
@@ -70,8 +71,13 @@ class ExampleListModel(QAbstractListModel):
             return None
         example_id = self._ids[index.row()]
         summary = self._document.summary(example_id)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return title_of(summary.prompt_preview) or self.tr("New example (no prompt yet)")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            title = title_of(summary.prompt_preview) or self.tr("New example (no prompt yet)")
+            if summary.prompt_to_review:
+                title += self.tr(" (a model's prompt, to review)")
+            return title
         if role == NUMBER_ROLE:
             return index.row() + 1
         if role == ID_ROLE:
@@ -80,6 +86,8 @@ class ExampleListModel(QAbstractListModel):
             return summary.response_words
         if role == STATUS_ROLE:
             return self._statuses.get(example_id, (FINE, ""))[0]
+        if role == REVIEW_ROLE:
+            return summary.prompt_to_review
         if role == SEARCH_ROLE:
             return f"{summary.prompt_preview}\n{summary.note}".lower()
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -89,6 +97,8 @@ class ExampleListModel(QAbstractListModel):
     def _tooltip(self, example_id: int, words: int) -> str:
         settings = self._document.settings
         lines = [length_verdict(words, settings.target_words, settings.tolerance_words)]
+        if self._document.summary(example_id).prompt_to_review:
+            lines.append(self.tr("✎ A model wrote this prompt: it waits for you to review it."))
         _, message = self._statuses.get(example_id, (FINE, ""))
         if message:
             lines.append(message)

@@ -14,15 +14,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QUndoStack
 
 from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.dataset.preference_pair import PreferencePair
+from fineauthor.core.dataset.prompt_origin import PromptOrigin
 from fineauthor.core.dataset.summary import ExampleSummary, summarize
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.project.project import Project
 from fineauthor.core.project.project_settings import ProjectSettings
 from fineauthor.ui.shell import undo_commands as commands
+
+#: One prompt a model wrote: (example id, (prompt, origin) before, (prompt, origin) after).
+PromptChange = tuple[int, tuple[str, PromptOrigin], tuple[str, PromptOrigin]]
 
 _CACHED_EXAMPLES = 64  # whole examples kept in memory; the rest stay on disk until shown
 
@@ -39,6 +44,11 @@ class ProjectDocument(QObject):
     datasetChanged = Signal()  # noqa: N815  after any change above (checks rerun)
     saved = Signal()  # a change reached the disk
     writeFailed = Signal(str)  # noqa: N815  a plain message: the change could not be saved
+    # The preference pairs (project.preferences), told apart so the examples' check stays put.
+    pairsInserted = Signal(int, int)  # noqa: N815  (first index, how many)
+    pairsRemoved = Signal(int, int)  # noqa: N815  (first index, how many)
+    pairChanged = Signal(int)  # noqa: N815  (pair id)
+    pairsChanged = Signal()  # noqa: N815  after any change to the pairs (their checks rerun)
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +64,7 @@ class ProjectDocument(QObject):
         self._positions: dict[int, int] | None = None
         self._examples.clear()
         self._settings = self.project.settings
+        self._pairs: list[PreferencePair] | None = None  # read when first asked for
 
     # Reading ----------------------------------------------------------------------------
 
@@ -111,6 +122,26 @@ class ProjectDocument(QObject):
         if system:
             messages.insert(0, Message("system", system))
         return Example(tuple(messages))
+
+    def pairs(self) -> Sequence[PreferencePair]:
+        """The preference pairs in the writer's order (do not change the list)."""
+        if self._pairs is None:
+            self._pairs = self.project.preferences.all()
+        return self._pairs
+
+    def pair_count(self) -> int:
+        return len(self.pairs())
+
+    def pair_index(self, pair_id: int) -> int:
+        """Where the pair is in the order; KeyError if there is none with that id."""
+        for index, pair in enumerate(self.pairs()):
+            if pair.id == pair_id:
+                return index
+        raise KeyError(pair_id)
+
+    def pair(self, pair_id: int) -> PreferencePair:
+        """One pair by id; KeyError if there is none."""
+        return self.pairs()[self.pair_index(pair_id)]
 
     # Editing: each pushes one undoable command --------------------------------------------
 
@@ -207,6 +238,88 @@ class ProjectDocument(QObject):
         if note != before:
             self.undo_stack.push(commands.SetNote(self, example_id, before, note))
 
+    def add_pairs(self, pairs: Sequence[PreferencePair], text: str = "") -> list[int]:
+        """Add preference pairs at the end as one undo step; their new ids."""
+        if not pairs:
+            return []
+        if not text:
+            text = (
+                self.tr("Save a choice")
+                if len(pairs) == 1
+                else self.tr("Save {count} choices").format(count=f"{len(pairs):,}")
+            )
+        command = commands.AddPairs(self, self.pair_count(), list(pairs), text)
+        self.undo_stack.push(command)
+        return command.ids
+
+    def delete_pairs(self, pair_ids: Sequence[int]) -> None:
+        if pair_ids:
+            text = self.tr("Delete a choice") if len(pair_ids) == 1 else self.tr("Delete choices")
+            self.undo_stack.push(commands.DeletePairs(self, list(pair_ids), text))
+
+    def set_pair_text(self, pair_id: int, part: str, text: str) -> None:
+        """Typing in one part of a pair: "prompt" (its last user turn), "preferred", "other"
+        or "note". Bursts of typing in one part undo together."""
+        before = self.pair(pair_id)
+        if part == "prompt":
+            after = replace(before, messages=_with_prompt(before.messages, text))
+        else:
+            after = replace(before, **{part: text})
+        if after != before:
+            self.undo_stack.push(commands.ChangePair(self, before, after, self.tr("Typing"), part))
+
+    def swap_pair(self, pair_id: int) -> None:
+        """The other reply becomes the preferred one, and the models with them."""
+        before = self.pair(pair_id)
+        after = replace(
+            before,
+            preferred=before.other,
+            other=before.preferred,
+            preferred_model=before.other_model,
+            other_model=before.preferred_model,
+        )
+        self.undo_stack.push(commands.ChangePair(self, before, after, self.tr("Swap the replies")))
+
+    def accept_prompts(self, example_ids: Sequence[int]) -> None:
+        """The writer accepts the prompts a model wrote for these examples, as one undo step."""
+        before = {
+            i: self.example(i).prompt_origin
+            for i in example_ids
+            if self.summary(i).prompt_to_review
+        }
+        if before:
+            after = {i: replace(origin, reviewed=True) for i, origin in before.items()}
+            text = (
+                self.tr("Accept the prompt")
+                if len(before) == 1
+                else self.tr("Accept {count} prompts").format(count=f"{len(before):,}")
+            )
+            self.undo_stack.push(commands.SetPromptOrigins(self, before, after, text))
+
+    def prompt_saved(self, example_id: int) -> None:
+        """A worker wrote this example's prompt through the project: show it everywhere."""
+        self._examples.pop(example_id, None)
+        if example_id in self._summaries:
+            self._changed(self.project.example(example_id))
+            self.datasetChanged.emit()
+
+    def prompts_written(self, written: Sequence[PromptChange]) -> None:
+        """A run of written prompts (already saved, one by one) becomes one undo step.
+        (id, before, after) each; one the writer has changed since is left out of it."""
+        kept = [
+            (i, before, after)
+            for i, before, after in written
+            if i in self._summaries
+            and (self.example(i).prompt, self.example(i).prompt_origin) == after
+        ]
+        if kept:
+            text = (
+                self.tr("Write a prompt")
+                if len(kept) == 1
+                else self.tr("Write {count} prompts").format(count=f"{len(kept):,}")
+            )
+            self.undo_stack.push(commands.WritePrompts(self, kept, text))
+
     def update_settings(self, **changes: object) -> None:
         current = asdict(self._settings)
         before = {key: current[key] for key in changes}
@@ -216,9 +329,10 @@ class ProjectDocument(QObject):
     # What the commands call: write through the core, then tell the views -------------------
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, changed: SignalInstance | None = None) -> Iterator[None]:
         """A failed write (disk full, drive gone) is reported and the views reload from disk;
-        the undo history no longer matches the file, so it is cleared."""
+        the undo history no longer matches the file, so it is cleared. ``changed`` is the
+        signal a successful write ends with (``datasetChanged`` unless told)."""
         try:
             yield
         except FineAuthorError as problem:
@@ -226,10 +340,11 @@ class ProjectDocument(QObject):
             self._load()
             self.reset.emit()
             self.datasetChanged.emit()
+            self.pairsChanged.emit()
             QTimer.singleShot(0, self.undo_stack, self.undo_stack.clear)  # not inside a command
             return
         self.saved.emit()
-        self.datasetChanged.emit()
+        (changed if changed is not None else self.datasetChanged).emit()
 
     def insert_stored(self, index: int, examples: Sequence[Example]) -> list[Example]:
         """Store a block of examples at ``index`` in one transaction; them, as stored."""
@@ -287,6 +402,49 @@ class ProjectDocument(QObject):
             self._settings = self.project.update_settings(**changes)
             self.settingsChanged.emit()
 
+    def set_prompts_stored(self, changes: Sequence[tuple[int, str, PromptOrigin]]) -> None:
+        with self._writing():
+            for example in self.project.set_prompts(changes):
+                self._changed(example)
+
+    def set_prompt_origins_stored(self, origins: dict[int, PromptOrigin]) -> None:
+        with self._writing():
+            for example in self.project.set_prompt_origins(origins):
+                self._changed(example)
+
+    def insert_pairs_stored(
+        self, index: int, pairs: Sequence[PreferencePair]
+    ) -> list[PreferencePair]:
+        """Store pairs at ``index`` in one transaction; them, as stored."""
+        current = self.pairs()  # read before the write, so the cache never holds them twice
+        with self._writing(self.pairsChanged):
+            stored = self.project.preferences.insert(index, pairs)
+            self._pairs = [*current[:index], *stored, *current[index:]]
+            self.pairsInserted.emit(index, len(stored))
+            return stored
+        return []  # only when the write failed; the views have reloaded
+
+    def remove_pairs_stored(self, pair_ids: Sequence[int]) -> list[tuple[int, PreferencePair]]:
+        """Delete pairs in one transaction; (old index, pair) for undo."""
+        removed: list[tuple[int, PreferencePair]] = []
+        current = list(self.pairs())
+        with self._writing(self.pairsChanged):
+            removed = self.project.preferences.delete(pair_ids)
+            # Each run is announced once, the last first, so the earlier indexes stay right.
+            for start, run in reversed(commands.runs(removed)):
+                del current[start : start + len(run)]
+                self._pairs = list(current)
+                self.pairsRemoved.emit(start, len(run))
+        return removed
+
+    def update_pair_stored(self, pair: PreferencePair) -> None:
+        index = self.pair_index(pair.id)  # type: ignore[arg-type]
+        current = self.pairs()
+        with self._writing(self.pairsChanged):
+            stored = self.project.preferences.update(pair)
+            self._pairs = [*current[:index], stored, *current[index + 1 :]]
+            self.pairChanged.emit(stored.id)
+
     def _changed(self, example: Example) -> None:
         assert example.id is not None
         self._remember(example)
@@ -296,3 +454,12 @@ class ProjectDocument(QObject):
     def close(self) -> None:
         self.undo_stack.clear()
         self.project.close()
+
+
+def _with_prompt(messages: tuple[Message, ...], text: str) -> tuple[Message, ...]:
+    """``messages`` with ``text`` as the last user turn (added at the end when there is none)."""
+    for index in range(len(messages) - 1, -1, -1):
+        if messages[index].role == "user":
+            changed = replace(messages[index], content=text)
+            return (*messages[:index], changed, *messages[index + 1 :])
+    return (*messages, Message("user", text))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from fineauthor import PROJECT_SUFFIX
 
@@ -25,9 +25,10 @@ MANUSCRIPT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 SPREADSHEET_SUFFIXES = (".csv", ".tsv")
 
 
-def open_import_dialog(document: ProjectDocument, path: Path, parent: QWidget) -> None:
+def open_import_dialog(document: ProjectDocument, path: Path, parent: QWidget) -> QDialog:
     """Open the dialog that shows what ``path`` would add to ``document``: a training file, a
-    ChatGPT export, a manuscript cut into chapters or scenes, or a spreadsheet's rows."""
+    ChatGPT export, a manuscript cut into chapters or scenes, or a spreadsheet's rows. Each
+    has ``examplesAdded(ids)``."""
     from fineauthor.core.importers.chatgpt.export import is_chatgpt_export
 
     suffix = Path(path).suffix.lower()
@@ -39,7 +40,7 @@ def open_import_dialog(document: ProjectDocument, path: Path, parent: QWidget) -
         chatgpt = ChatGPTImportDialog(document, path, parent)
         chatgpt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         chatgpt.open()
-        return
+        return chatgpt
     if suffix in MANUSCRIPT_SUFFIXES:
         from fineauthor.ui.importing.manuscript_dialog import ManuscriptImportDialog
 
@@ -54,6 +55,7 @@ def open_import_dialog(document: ProjectDocument, path: Path, parent: QWidget) -
         dialog = ImportDialog(document, path, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
+    return dialog
 
 
 def dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:

@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, QTime, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QStackedWidget, QWidget
 
@@ -342,7 +342,21 @@ class MainWindow(WindowActions):
         file, a manuscript cut into chapters or scenes, or a spreadsheet's rows."""
         if self.document is None:
             return
-        open_import_dialog(self.document, path, self)
+        dialog = open_import_dialog(self.document, path, self)
+        dialog.examplesAdded.connect(self._offer_prompts)  # type: ignore[attr-defined]
+
+    @Slot(list)
+    def _offer_prompts(self, example_ids: list[int]) -> None:
+        """After an import whose scenes came with only a template's prompt (a manuscript),
+        offer to have their prompts written, once the import's dialog has closed."""
+        from fineauthor.ui.editor.write_prompts_dialog import scenes_needing_prompts
+
+        if self.document is not None and scenes_needing_prompts(self.document, example_ids):
+            QTimer.singleShot(0, self, lambda: self._write_prompts_for(example_ids))
+
+    def _write_prompts_for(self, example_ids: list[int]) -> None:
+        if self.view is not None:
+            self.view.examples.write_prompts(example_ids)
 
     @Slot()
     def show_export(self) -> None:

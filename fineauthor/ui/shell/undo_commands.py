@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.dataset.preference_pair import PreferencePair
+from fineauthor.core.dataset.prompt_origin import PromptOrigin
+
+T = TypeVar("T")
 
 
 class StoredEdits(Protocol):
@@ -34,17 +38,30 @@ class StoredEdits(Protocol):
 
     def update_settings_stored(self, changes: dict[str, object]) -> None: ...
 
+    def set_prompts_stored(self, changes: Sequence[tuple[int, str, PromptOrigin]]) -> None: ...
+
+    def set_prompt_origins_stored(self, origins: dict[int, PromptOrigin]) -> None: ...
+
+    def insert_pairs_stored(
+        self, index: int, pairs: Sequence[PreferencePair]
+    ) -> list[PreferencePair]: ...
+
+    def remove_pairs_stored(self, pair_ids: Sequence[int]) -> list[tuple[int, PreferencePair]]: ...
+
+    def update_pair_stored(self, pair: PreferencePair) -> None: ...
+
 
 # Typing in one field within this many seconds of the last keystroke joins the same undo step,
 # so Ctrl+Z takes back a burst of typing, not one letter.
 TYPING_MERGE_SECONDS = 1.5
 _TYPING_ID = 1
+_PAIR_TYPING_ID = 2
 
 
-def runs(placed: Sequence[tuple[int, Example]]) -> list[tuple[int, list[Example]]]:
-    """(index, example) pairs grouped into runs of neighbouring indexes, in index order, as
-    (first index, examples)."""
-    found: list[tuple[int, list[Example]]] = []
+def runs(placed: Sequence[tuple[int, T]]) -> list[tuple[int, list[T]]]:
+    """(index, item) pairs grouped into runs of neighbouring indexes, in index order, as
+    (first index, items)."""
+    found: list[tuple[int, list[T]]] = []
     for index, example in sorted(placed, key=lambda item: item[0]):
         if found and found[-1][0] + len(found[-1][1]) == index:
             found[-1][1].append(example)
@@ -192,3 +209,136 @@ class UpdateSettings(QUndoCommand):
 
     def undo(self) -> None:
         self._document.update_settings_stored(self._before)
+
+
+# Prompts a model wrote ------------------------------------------------------------------------
+
+
+class WritePrompts(QUndoCommand):
+    """A run of prompts a model wrote. They were saved one by one as they arrived, so the
+    first redo does nothing; undo puts back every prompt (and who wrote it) as it was."""
+
+    def __init__(
+        self,
+        document: StoredEdits,
+        changes: Sequence[tuple[int, tuple[str, PromptOrigin], tuple[str, PromptOrigin]]],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._before = [(i, prompt, origin) for i, (prompt, origin), _ in changes]
+        self._after = [(i, prompt, origin) for i, _, (prompt, origin) in changes]
+        self._stored = True
+
+    def redo(self) -> None:
+        if self._stored:
+            self._stored = False
+            return
+        self._document.set_prompts_stored(self._after)
+
+    def undo(self) -> None:
+        self._document.set_prompts_stored(self._before)
+
+
+class SetPromptOrigins(QUndoCommand):
+    """Who the prompts are said to be by changes (the writer accepts a model's prompts)."""
+
+    def __init__(
+        self,
+        document: StoredEdits,
+        before: dict[int, PromptOrigin],
+        after: dict[int, PromptOrigin],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._before = before
+        self._after = after
+
+    def redo(self) -> None:
+        self._document.set_prompt_origins_stored(self._after)
+
+    def undo(self) -> None:
+        self._document.set_prompt_origins_stored(self._before)
+
+
+# Preference pairs ------------------------------------------------------------------------------
+
+
+class AddPairs(QUndoCommand):
+    """New preference pairs together at one place: a choice at the bench, or an import."""
+
+    def __init__(
+        self, document: StoredEdits, index: int, pairs: list[PreferencePair], text: str
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._index = index
+        self._pairs = pairs  # ids are filled in by the first redo
+        self.ids: list[int] = []
+
+    def redo(self) -> None:
+        stored = self._document.insert_pairs_stored(self._index, self._pairs)
+        if stored:
+            self._pairs = stored  # a redo after an undo brings back the same pairs, same ids
+            self.ids = [pair.id for pair in stored]  # type: ignore[misc]
+
+    def undo(self) -> None:
+        self._document.remove_pairs_stored(self.ids)
+
+
+class DeletePairs(QUndoCommand):
+    def __init__(self, document: StoredEdits, ids: list[int], text: str) -> None:
+        super().__init__(text)
+        self._document = document
+        self._ids = ids
+        self._removed: list[tuple[int, PreferencePair]] = []
+
+    def redo(self) -> None:
+        self._removed = self._document.remove_pairs_stored(self._ids)
+
+    def undo(self) -> None:
+        for index, pairs in runs(self._removed):
+            self._document.insert_pairs_stored(index, pairs)
+
+
+class ChangePair(QUndoCommand):
+    """New text for one pair, or its two replies swapped. Typing in one of its fields
+    (``field`` names it) merges into one step like typing in an example; other changes
+    (``field`` empty) stand alone."""
+
+    def __init__(
+        self,
+        document: StoredEdits,
+        before: PreferencePair,
+        after: PreferencePair,
+        text: str,
+        field: str = "",
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._before = before
+        self._after = after
+        self._field = field
+        self._when = time.monotonic()
+
+    def id(self) -> int:
+        return _PAIR_TYPING_ID if self._field else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        if (
+            not isinstance(other, ChangePair)
+            or not self._field
+            or (other._after.id, other._field) != (self._after.id, self._field)
+            or other._when - self._when > TYPING_MERGE_SECONDS
+        ):
+            return False
+        self._after = other._after
+        self._when = other._when
+        return True
+
+    def redo(self) -> None:
+        self._document.update_pair_stored(self._after)
+
+    def undo(self) -> None:
+        self._document.update_pair_stored(self._before)

@@ -133,6 +133,13 @@ class WindowActions(QMainWindow):
             tip=self.tr("Delete the chosen examples (Undo brings them back)"),
             icon=icon.SP_TrashIcon,
         )
+        self.write_prompts_action = self._action(
+            self.tr("Write &Prompts from Scenes…"),
+            self._write_prompts,
+            tip=self.tr(
+                "Have a chat model write the prompt for each scene that has none of yours yet"
+            ),
+        )
         # Delete is also a key for text: it deletes examples only while the list has focus.
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -186,6 +193,7 @@ class WindowActions(QMainWindow):
             self.add_action,
             self.duplicate_action,
             self.delete_action,
+            self.write_prompts_action,
             self.zoom_in_action,
             self.zoom_out_action,
             self.zoom_reset_action,
@@ -215,6 +223,8 @@ class WindowActions(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addSeparator()
         edit_menu.addActions([self.add_action, self.duplicate_action, self.delete_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.write_prompts_action)
 
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
@@ -287,6 +297,10 @@ class WindowActions(QMainWindow):
     def _delete(self) -> None:
         if self.view is not None:
             self.view.examples.delete_selected()
+
+    def _write_prompts(self) -> None:
+        if self.view is not None:
+            self.view.examples.write_prompts()
 
     def _zoom_in(self) -> None:
         if self.view is not None:

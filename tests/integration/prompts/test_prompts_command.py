@@ -10,7 +10,7 @@ from pathlib import Path
 from fineauthor.cli.main import main
 from fineauthor.core.project.project import Project
 from tests.fakes.chat_server import FakeChatServer
-from tests.integration.prompts.conftest import WRITER_PROMPT
+from tests.lighthouse_novel import WRITER_PROMPT
 
 
 def run(capsys, *args: object) -> tuple[int, str, str]:

@@ -16,7 +16,7 @@ from fineauthor.providers.base import ProviderError, RemoteModel
 from fineauthor.providers.local.service import LocalProvider
 from fineauthor.training.write_prompts import plan_prompts, who_sees, write_prompts
 from tests.fakes.chat_server import FakeChatServer, good_brief, scene_in
-from tests.integration.prompts.conftest import SCENES, WRITER_PROMPT
+from tests.lighthouse_novel import SCENES, WRITER_PROMPT
 
 MODEL_NAME = "llama3.2:3b"
 

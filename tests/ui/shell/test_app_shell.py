@@ -97,6 +97,7 @@ def test_menus_follow_the_platform_conventions(window: MainWindow) -> None:
         "&Add Example",
         "D&uplicate",
         "&Delete Example",
+        "Write &Prompts from Scenes…",
     ]
     assert items("T&rain")[:2] == ["&Train a Model…", "Training &Jobs"]
     assert window.train_action.shortcut().toString() == "Ctrl+T"
