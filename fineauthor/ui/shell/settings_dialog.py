@@ -1,5 +1,6 @@
-"""Settings: the font you write in, light or dark, and where new projects are kept (General),
-and the key for each training service (Accounts, which applies at once).
+"""Settings: the font you write in, light or dark, where new projects are kept and where the
+chat program on this computer answers (General), and the key for each training service
+(Accounts, which applies at once).
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.preview)
         form.addRow(self.tr("Appearance:"), self.theme_box)
         form.addRow(self.tr("New projects go in:"), folder_row)
+        self._add_local_chat_rows(form)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -130,6 +132,74 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._show(self._values)
+
+    def _add_local_chat_rows(self, form: QFormLayout) -> None:
+        """Where the chat program on this computer answers (for writing prompts from prose)."""
+        from fineauthor.providers.local.address import OLLAMA_URL
+
+        self.local_edit = QLineEdit()
+        self.local_edit.setPlaceholderText(
+            self.tr("{address} (Ollama's usual address)").format(address=OLLAMA_URL)
+        )
+        self.local_edit.setAccessibleName(self.tr("Address of the chat program on this computer"))
+        self.local_edit.setToolTip(
+            self.tr(
+                "Ollama, LM Studio or another chat program on your computer can write prompts "
+                "from your scenes without your prose leaving it. Leave empty for Ollama; LM "
+                "Studio's is localhost:1234."
+            )
+        )
+        self.find_local_button = QPushButton(self.tr("Find it"))
+        self.find_local_button.setToolTip(
+            self.tr("Look for a chat program running on this computer")
+        )
+        self.find_local_button.clicked.connect(self.find_local_program)
+        row = QHBoxLayout()
+        row.addWidget(self.local_edit, 1)
+        row.addWidget(self.find_local_button)
+        self.local_status = QLabel(wordWrap=True)
+        form.addRow(self.tr("Chat program on this computer:"), row)
+        form.addRow("", self.local_status)
+
+    @Slot()
+    def find_local_program(self) -> None:
+        """Look (off the GUI thread, a second at most) for a chat program that answers."""
+        from fineauthor.providers.local.address import USUAL_SERVERS, normal_address
+        from fineauthor.ui.shell.workers import run_in_background
+
+        typed = normal_address(self.local_edit.text())
+        addresses = [(self.tr("your chat program"), typed)] if typed else []
+        addresses += [pair for pair in USUAL_SERVERS if pair[1] != typed]
+        self.find_local_button.setEnabled(False)
+        self.local_status.setText(self.tr("Looking…"))
+
+        def work(_progress, _cancelled) -> list:
+            from fineauthor.providers.local.address import find_local_servers
+
+            return find_local_servers(addresses)
+
+        self._finding = run_in_background(work, on_success=self._local_found)
+
+    def _local_found(self, servers: list) -> None:
+        self.find_local_button.setEnabled(True)
+        if not servers:
+            self.local_status.setText(
+                self.tr(
+                    "No chat program is answering on this computer. Start Ollama (or LM "
+                    "Studio and its local server) and press Find it again."
+                )
+            )
+            return
+        server = servers[0]
+        self.local_edit.setText(server.base_url)
+        models = len(server.models)
+        self.local_status.setText(
+            (
+                self.tr("Found {name} at {address}, with 1 model.")
+                if models == 1
+                else self.tr("Found {name} at {address}, with {count} models.")
+            ).format(name=server.name, address=server.base_url, count=f"{models:,}")
+        )
 
     def _pages(self, general_form: QFormLayout) -> QTabWidget:
         """General (the form above, saved on OK) and Accounts (keys, kept at once)."""
@@ -166,6 +236,8 @@ class SettingsDialog(QDialog):
         self.theme_box.setCurrentIndex(max(0, index))
         folder = str(values["projects_folder"]) or str(_default_folder())
         self.folder_edit.setText(folder)
+        self.local_edit.setText(str(values["local_base_url"]))
+        self.local_status.setText("")
         self._update_preview()
 
     @Slot()
@@ -197,6 +269,10 @@ class SettingsDialog(QDialog):
         folder = self.folder_edit.text().strip()
         chosen = Path(folder).expanduser() if folder else _default_folder()
         values["projects_folder"] = "" if chosen == _default_folder() else str(chosen)
+        from fineauthor.providers.local.address import OLLAMA_URL, normal_address
+
+        local = normal_address(self.local_edit.text())
+        values["local_base_url"] = "" if local == OLLAMA_URL else local
         return values
 
     def accept(self) -> None:

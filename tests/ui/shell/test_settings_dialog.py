@@ -101,6 +101,34 @@ def test_choose_folder(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 # Help ----------------------------------------------------------------------------------------
 
 
+def test_the_chat_program_on_this_computer_is_found_and_its_address_kept(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fineauthor.providers.local.address import BASE_URL_ENV, local_base_url
+    from tests.fakes.chat_server import FakeChatServer
+
+    monkeypatch.delenv(BASE_URL_ENV, raising=False)
+    dialog = _dialog(qtbot)
+    assert dialog.local_edit.text() == ""  # Ollama's usual address, said in the placeholder
+    assert "localhost:11434" in dialog.local_edit.placeholderText()
+    with FakeChatServer() as program:
+        address = program.base_url
+        # Typed as a writer would, without http:// or /v1.
+        dialog.local_edit.setText(address.removeprefix("http://").removesuffix("/v1"))
+        dialog.find_local_button.click()
+        qtbot.waitUntil(lambda: dialog.local_status.text().startswith("Found"), timeout=10000)
+    assert dialog.local_status.text() == f"Found your chat program at {address}, with 2 models."
+    assert dialog.local_edit.text() == address
+    _ok(dialog)
+    assert load_settings()["local_base_url"] == address
+    assert local_base_url() == address  # what writing prompts now uses
+
+    again = _dialog(qtbot)
+    assert again.local_edit.text() == address
+    again.find_local_button.click()  # nothing answers there any more
+    qtbot.waitUntil(lambda: "No chat program" in again.local_status.text(), timeout=10000)
+
+
 def test_what_is_a_fine_tune_opens_with_its_text(qtbot) -> None:
     dialog = show_what_is_a_fine_tune(None)
     qtbot.addWidget(dialog)
