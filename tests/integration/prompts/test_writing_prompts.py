@@ -181,3 +181,21 @@ def test_a_slow_program_is_waited_for_and_its_pieces_joined(
     with Project.open(novel) as project, LocalProvider() as provider:
         written = write_prompts(project, provider, MODEL_NAME, project.example_ids()[:1])
     assert written[0].prompt == good_brief(chat.chat_bodies[0])
+
+
+def test_a_service_with_a_key_writes_them_through_its_own_provider(
+    novel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fineauthor.training.write_prompts import prompt_writer
+
+    key = "tgp_v1_prompt-writing-test-key-0000"
+    with FakeChatServer(api_key=key) as service:  # an OpenAI-compatible chat API, as Together's
+        monkeypatch.setenv("TOGETHER_API_KEY", key)
+        monkeypatch.setenv("TOGETHER_BASE_URL", service.base_url)
+        with Project.open(novel) as project, prompt_writer("together") as provider:
+            listed = provider.chat_models()
+            plan = plan_prompts(project, provider_id="together", model=listed[0].id)
+            write_prompts(project, provider, listed[0].id, plan.example_ids)
+    assert "Together AI will see the prose" in plan.who_sees
+    assert service.bearers == [key, key, key]  # the writer's key went to that service only
+    assert [by for _, by, _ in _prompts(novel)] == [MODEL, MODEL, MODEL, WRITER]
