@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from fineauthor.core.dataset.example import Example, Message
+from fineauthor.core.dataset.preference_pair import PreferencePair
 from fineauthor.core.writing.fingerprint import StyleFingerprint, fingerprint
 from fineauthor.core.writing.win_conditions import LengthBand, Score, WinCondition, score
 
@@ -99,6 +100,28 @@ def example_from_output(
     if system_prompt.strip():
         messages.insert(0, Message("system", system_prompt))
     return Example(tuple(messages), source=source_note(model, when))
+
+
+def pair_from_outputs(
+    system_prompt: str,
+    prompt: str,
+    preferred: tuple[str, str],
+    other: tuple[str, str],
+    source: str,
+) -> PreferencePair:
+    """A preference pair from a bench run: what both models were asked, and the reply the
+    writer preferred over the other, each as (text as it is now, model that wrote it)."""
+    messages = tuple(
+        Message(m["role"], m["content"]) for m in bench_messages(system_prompt, prompt)
+    )
+    return PreferencePair(
+        messages,
+        preferred=preferred[0],
+        other=other[0],
+        preferred_model=preferred[1],
+        other_model=other[1],
+        source=source,
+    )
 
 
 # -- the writer's own fingerprint -----------------------------------------------------------------

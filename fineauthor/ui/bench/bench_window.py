@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fineauthor.core.dataset.preference_pair import BLIND_CHOICE, PREFERRED_AT_BENCH
 from fineauthor.core.writing import bench_scoring as bench
 from fineauthor.core.writing.bench_scoring import (
     BASE,
@@ -44,7 +45,7 @@ from fineauthor.core.writing.bench_scoring import (
 )
 from fineauthor.core.writing.fingerprint import StyleFingerprint
 from fineauthor.core.writing.win_conditions import WinCondition, conditions_from_json
-from fineauthor.ui.bench.blind_choice import ChoiceBar, tally_sentence
+from fineauthor.ui.bench.blind_choice import ChoiceBar, keep_choice, tally_sentence
 from fineauthor.ui.bench.deployment_banner import DeploymentBanner
 from fineauthor.ui.bench.model_picker import ModelPicker, base_model_for
 from fineauthor.ui.bench.output_column import DONE, FAILED, IDLE, STOPPED, STREAMING, OutputColumn
@@ -80,6 +81,7 @@ class BenchWindow(QWidget):
     scored = Signal()  # the scores were brought up to date with the texts
     choiceRecorded = Signal(str)  # noqa: N815  FINE_TUNED, BASE or NEITHER, after a blind run
     exampleAdded = Signal(int)  # noqa: N815  the new example's id
+    pairKept = Signal(int)  # noqa: N815  a choice kept as a preference pair: its id
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +89,7 @@ class BenchWindow(QWidget):
         self.run: BenchRun | None = None
         self.result: SideBySide | None = None
         self.choice: str | None = None  # the blind choice of the current run, once made
+        self.kept_pair: int | None = None  # the preference pair this run's choice became
         self._run_open = False  # between runStarted and runEnded
         self._tasks: list[Task] = []
         tasks = self._tasks
@@ -106,6 +109,7 @@ class BenchWindow(QWidget):
             column.edited.connect(self._schedule_rescore)
             column.ended.connect(self._reply_ended)
             column.useRequested.connect(lambda c=column: self.use_as_example(c))
+            column.preferRequested.connect(lambda c=column: self.prefer(c))
 
         self._lay_out()
 
@@ -260,12 +264,8 @@ class BenchWindow(QWidget):
         ):
             control.setEnabled(not running)
         blind = self.run is not None and self.run.order is not None
-        can_choose = (
-            blind
-            and self.choice is None
-            and not running
-            and all(c.state in (DONE, STOPPED) and c.text().strip() for c in self._columns())
-        )
+        blind_mode = blind if self.run is not None else self.blind_check.isChecked()
+        can_choose = blind and self.choice is None and not running and self._both_usable()
         for button in (
             self.choice_bar.choose_a,
             self.choice_bar.choose_b,
@@ -276,6 +276,11 @@ class BenchWindow(QWidget):
         for column in self._columns():
             usable = column.state in (DONE, STOPPED, FAILED) and bool(column.text().strip())
             column.use_button.setEnabled(usable and not hidden)
+            # Side by side, either reply can be preferred once; a blind run keeps its choice.
+            column.prefer_button.setVisible(not blind_mode)
+            column.prefer_button.setEnabled(
+                not blind and self.kept_pair is None and not running and self._both_usable()
+            )
             column.use_button.setToolTip(
                 self.tr("Choose which one sounds like you first; then you can keep either.")
                 if hidden and usable
@@ -287,6 +292,9 @@ class BenchWindow(QWidget):
 
     def _columns(self) -> tuple[OutputColumn, OutputColumn]:
         return (self.left, self.right)
+
+    def _both_usable(self) -> bool:
+        return all(c.state in (DONE, STOPPED) and c.text().strip() for c in self._columns())
 
     @Slot()
     def start_run(self) -> None:
@@ -310,7 +318,7 @@ class BenchWindow(QWidget):
             max_words=self.reply_settings.length_spin.value(),
             order=order,
         )
-        self.run, self.result, self.choice = run, None, None
+        self.run, self.result, self.choice, self.kept_pair = run, None, None, None
         self.choice_bar.reveal_label.clear()
         messages = bench.bench_messages(run.system_prompt, run.prompt)
         sides = order.sides_in_order() if order else (FINE_TUNED, BASE)
@@ -462,11 +470,44 @@ class BenchWindow(QWidget):
             said = self.tr("You chose %1: the model it came from.").replace("%1", letter)
         else:
             said = self.tr("You chose %1: the model you compared it with.").replace("%1", letter)
+        if letter is not None:
+            chosen = self.left if letter == "A" else self.right
+            other = self.right if chosen is self.left else self.left
+            self._keep(chosen, other, BLIND_CHOICE)
+            if self.kept_pair is not None:
+                said += " " + self.tr("Kept as a choice your next training can learn from.")
         self.choice_bar.reveal_label.setText(said)
         self._show_headings()
         self.rescore()
         self._show_tally()
         self.choiceRecorded.emit(choice)
+
+    def prefer(self, column: OutputColumn) -> int | None:
+        """Side by side: the writer prefers ``column``'s reply over the other's. Kept as a
+        preference pair (one undo step); its id."""
+        if self.run is None or self.run.order is not None or self.kept_pair is not None:
+            return None
+        other = self.right if column is self.left else self.left
+        self._keep(column, other, PREFERRED_AT_BENCH)
+        if self.kept_pair is not None:
+            column.note.setText(
+                self.tr("Kept as your choice. Edit ▸ Undo in the main window takes it back.")
+            )
+        self._update_buttons()
+        return self.kept_pair
+
+    def _keep(self, preferred: OutputColumn, other: OutputColumn, source: str) -> None:
+        run = self.run
+        assert run is not None
+        self.kept_pair = keep_choice(
+            self.document,
+            (run.system_prompt, run.prompt),
+            (preferred.text(), preferred.model),
+            (other.text(), other.model),
+            source,
+        )
+        if self.kept_pair is not None:
+            self.pairKept.emit(self.kept_pair)
 
     def _show_tally(self) -> None:
         if not self.models.trained_model or not self.models.base_model:

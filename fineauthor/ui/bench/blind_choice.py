@@ -1,5 +1,6 @@
-"""The blind test's own pieces: the bar where the writer says which reply sounds like them and
-then reads which model wrote which, and the tally of a pair's blind runs in a sentence."""
+"""The writer's choices at the bench: the bar where they say, blind, which reply sounds like
+them and then read which model wrote which; the tally of a pair's blind runs in a sentence;
+and keeping each choice as a preference pair that a second round of training learns from."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from PySide6.QtCore import QCoreApplication, QLocale, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from fineauthor.core.writing.bench_scoring import PairTally
+from fineauthor.core.writing.bench_scoring import PairTally, pair_from_outputs
+from fineauthor.ui.shell.document import ProjectDocument
 
 
 def _tr(text: str) -> str:
@@ -72,3 +74,21 @@ def tally_sentence(pair: PairTally) -> str:
     if others:
         text += " (" + ", ".join(others) + ")"
     return text + "."
+
+
+def keep_choice(
+    document: ProjectDocument,
+    asked: tuple[str, str],
+    preferred: tuple[str, str],
+    other: tuple[str, str],
+    source: str,
+) -> int | None:
+    """Keep the writer's choice as a preference pair in the project (one undo step): what
+    both models were ``asked`` (system prompt, prompt), and the ``preferred`` reply over the
+    ``other``, each as (text, model). The new pair's id; None when a reply is empty or the
+    write failed."""
+    if not preferred[0].strip() or not other[0].strip():
+        return None
+    pair = pair_from_outputs(*asked, preferred, other, source)
+    ids = document.add_pairs([pair], _tr("Keep your choice"))
+    return ids[0] if ids else None

@@ -101,6 +101,7 @@ class OutputColumn(QWidget):
     scores, and "Add to my examples"."""
 
     useRequested = Signal()  # noqa: N815  the writer wants this reply as an example
+    preferRequested = Signal()  # noqa: N815  the writer prefers this reply over the other
     edited = Signal()  # the text changed (a piece arrived, or the writer typed)
     ended = Signal()  # the reply finished, was stopped or failed
 
@@ -156,6 +157,15 @@ class OutputColumn(QWidget):
         )
         self.use_button.setEnabled(False)
         self.use_button.clicked.connect(self.useRequested)
+        self.prefer_button = QPushButton(self.tr("I Prefer This One"))
+        self.prefer_button.setToolTip(
+            self.tr(
+                "Keeps this reply, over the other, as a choice a second round of training "
+                "can learn from (Train ▸ Learn from your choices). Undo takes it back."
+            )
+        )
+        self.prefer_button.setEnabled(False)
+        self.prefer_button.clicked.connect(self.preferRequested)
         self.note = hint("")
         self._lay_out()
 
@@ -174,6 +184,7 @@ class OutputColumn(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.use_button)
+        buttons.addWidget(self.prefer_button)
         buttons.addWidget(self.note, 1)
 
         layout = QVBoxLayout(self)
@@ -206,6 +217,7 @@ class OutputColumn(QWidget):
         self.problem.hide()
         self.note.clear()
         self.use_button.setEnabled(False)
+        self.prefer_button.setEnabled(False)
         self.show_status()
         return self.reply
 
