@@ -18,7 +18,18 @@ from fineauthor.cli.exit_codes import INTERRUPTED, OK, UNUSABLE, fail
 from fineauthor.cli.parsing import Parser
 from fineauthor.core.errors import FineAuthorError
 
-COMMANDS = ("check", "export", "import", "key", "train", "jobs", "watch", "prompts")
+# Each command and the line that sums it up in ``fineauthor --help``.
+_SUMMARIES = {
+    "check": "check a training file or a project against a service's rules",
+    "export": "write a project's examples as a training file",
+    "import": "bring examples, a manuscript or a spreadsheet into a project",
+    "key": "keep a service's API key in your system keychain",
+    "train": "send a project to a service and start training",
+    "jobs": "list the training jobs you have started",
+    "watch": "follow a training job until it finishes",
+    "prompts": "write the missing prompts for a project's scenes",
+}
+COMMANDS = tuple(_SUMMARIES)
 
 log = logging.getLogger("fineauthor.cli")
 
@@ -42,10 +53,14 @@ def _command_parser() -> argparse.ArgumentParser:
 
 
 def _app_parser() -> argparse.ArgumentParser:
+    width = max(map(len, COMMANDS))
+    listing = "\n".join(f"  {name:<{width}}  {line}" for name, line in _SUMMARIES.items())
     parser = Parser(
         prog="fineauthor",
-        description=f"{APP_NAME} {__version__}: teach an AI model to write in your voice. "
-        f"Commands: {', '.join(COMMANDS)} (see “fineauthor COMMAND --help”).",
+        description=f"{APP_NAME} {__version__}: teach an AI model to write in your voice.",
+        # Raw, so the command list keeps one command a line at any terminal width.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"commands (see “fineauthor COMMAND --help”):\n{listing}",
     )
     parser.add_argument("project", nargs="?", type=Path, metavar="PROJECT")
     parser.add_argument(

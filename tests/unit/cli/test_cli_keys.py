@@ -261,5 +261,7 @@ def test_help_describes_the_commands() -> None:
     assert done.returncode == 0
     for word in ("set", "status", "delete", "OPENAI_API_KEY"):
         assert word in done.stdout
-    assert "(see “fineauthor COMMAND --help”)" in fineauthor("--help").stdout
-    assert "key" in fineauthor("--help").stdout
+    overview = fineauthor("--help").stdout
+    assert "(see “fineauthor COMMAND --help”)" in overview
+    listed = [line.split()[0] for line in overview.split("commands (see", 1)[1].splitlines()[1:]]
+    assert listed == ["check", "export", "import", "key", "train", "jobs", "watch", "prompts"]
