@@ -20,6 +20,12 @@ from fineauthor.core.errors import FineAuthorError
 
 Work = Callable[[Callable[[int], None], Callable[[], bool]], Any]
 
+# Most background work waits on a service (a reply streaming, a job being watched), not on the
+# processor. Qt's pool has one thread per core, so on a two-core laptop two streaming replies at
+# the bench would hold every thread and the check report, or a model list, would wait behind
+# them. Waiting threads cost nothing, so the pool has at least this many.
+MIN_POOL_THREADS = 8
+
 
 class Task(QObject):
     """A handle on one piece of background work. Signals arrive on the GUI thread."""
@@ -91,7 +97,10 @@ def run_in_background(
     task.crashed.connect(_report_crash)
     _running.add(task)
     task.finished.connect(lambda: _running.discard(task))
-    (pool or QThreadPool.globalInstance()).start(_Runner(task, work))
+    target = pool or QThreadPool.globalInstance()
+    if target.maxThreadCount() < MIN_POOL_THREADS:
+        target.setMaxThreadCount(MIN_POOL_THREADS)
+    target.start(_Runner(task, work))
     return task
 
 
