@@ -24,6 +24,7 @@ from fineauthor.providers.base import (
     JobEvent,
     ProviderError,
 )
+from fineauthor.ui.widgets.price_words import moment_text
 
 # The steps FineAuthor records before a service has a job of its own (training.attempts), and
 # a job the service said it no longer knows.
@@ -176,8 +177,7 @@ def time_text(moment: datetime | None) -> str:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp())).toLocalTime()
-    return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+    return moment_text(QDateTime.fromSecsSinceEpoch(int(moment.timestamp())))
 
 
 def finish_text(estimated: datetime | None, now: datetime | None = None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale
 from PySide6.QtWidgets import QApplication
 
 from fineauthor.core.service_terms import Serving
@@ -36,6 +36,15 @@ def day_text(day: date | None) -> str:
     if day is None:
         return ""
     return QLocale().toString(QDate(day.year, day.month, day.day), "d MMMM yyyy")
+
+
+def moment_text(moment: QDateTime) -> str:
+    """ "3 Dec 2026, 08:17" in the writer's local time: the month as a word, never a bare
+    "3 12 2026" or a "12/3" that reads two ways, and the clock as their locale writes it."""
+    local = moment.toLocalTime()
+    locale = QLocale()
+    day = locale.toString(local.date(), "d MMM yyyy")
+    return f"{day}, {locale.toString(local.time(), QLocale.FormatType.ShortFormat)}"
 
 
 def method_text(*, lora: bool) -> str:
