@@ -102,6 +102,8 @@ class CheckReportPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A Tab stop of its own, so the totals below the chart scroll with the arrow keys.
+        scroll.setAccessibleName(self.tr("Response lengths and training totals"))
 
         self._splitter = QSplitter(Qt.Orientation.Vertical)
         self._splitter.addWidget(self.tree)

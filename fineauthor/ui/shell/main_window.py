@@ -17,6 +17,7 @@ from fineauthor.core.settings import folders, load_settings
 from fineauthor.ui.shell.import_routing import dropped_file, open_import_dialog
 from fineauthor.ui.shell.start_page import StartPage, remember_recent_project
 from fineauthor.ui.shell.window_actions import WindowActions
+from fineauthor.ui.widgets.window_size import resize_to_fit
 
 if TYPE_CHECKING:
     from fineauthor.core.project.project import Project
@@ -62,7 +63,7 @@ class MainWindow(WindowActions):
         self._create_menus()
         self._create_toolbar()
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
+        resize_to_fit(self, 1280, 800)  # smaller on a smaller screen
         self._show_start_page()
 
     @property

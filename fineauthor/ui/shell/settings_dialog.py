@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from fineauthor.core.settings import DEFAULTS, folders, load_settings, save_settings
 from fineauthor.ui.training.accounts_page import AccountsPage
+from fineauthor.ui.widgets.window_size import resize_to_fit
 
 FONT_SIZE_MIN = 8
 FONT_SIZE_MAX = 40
@@ -130,6 +131,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._pages(form), 1)
         layout.addWidget(self.buttons)
+        # Room for the Accounts page too: sized for General alone, it opened cramped, each
+        # service's note in a scrolled slot a few lines high.
+        resize_to_fit(self, 760, 600)
 
         self._show(self._values)
 

@@ -198,7 +198,7 @@ class ProviderAccount(QGroupBox):
         self.save_button.clicked.connect(self.save_key)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setAccessibleName(
-            self.tr("Cancel adding a {name} key").format(name=self.info.name)
+            self.tr("Cancel adding a key for {name}").format(name=self.info.name)
         )
         self.cancel_button.clicked.connect(self.stop_editing)
         self.edit_problem = _wrapped()
@@ -224,7 +224,7 @@ class ProviderAccount(QGroupBox):
         self.where_to_get.setOpenExternalLinks(True)
         self.where_to_get.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.where_to_get.setAccessibleName(
-            self.tr("Where to get a {name} key").format(name=self.info.name)
+            self.tr("Where to get a key for {name}").format(name=self.info.name)
         )
         self.where_to_get.setVisible(bool(url))
 
@@ -263,9 +263,9 @@ class ProviderAccount(QGroupBox):
         from_environment = stored is not None and stored.source == keys.ENVIRONMENT
         self.add_button.setText(self.tr("Replace…") if stored else self.tr("Add a key…"))
         self.add_button.setAccessibleName(
-            (self.tr("Replace the {name} key") if stored else self.tr("Add a {name} key")).format(
-                name=name
-            )
+            (
+                self.tr("Replace the {name} key") if stored else self.tr("Add a key for {name}")
+            ).format(name=name)
         )
         self.add_button.setEnabled(not from_environment)
         self.remove_button.setEnabled(stored is not None and not from_environment)
@@ -468,6 +468,7 @@ class AccountsPage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons in it
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

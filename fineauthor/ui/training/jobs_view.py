@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.job_words import short_hash, state_text, time_text
 from fineauthor.ui.training.watch_view import WatchView
 from fineauthor.ui.widgets.price_words import day_text, money
+from fineauthor.ui.widgets.window_size import resize_to_fit
 
 COL_WHEN, COL_SERVICE, COL_MODEL, COL_STATUS, COL_EXAMPLES, COL_COST, COL_RESULT = range(7)
 COL_UNTIL = 7  # the day the base model, and every model trained on it, stops working
@@ -260,6 +262,13 @@ class JobsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_RESULT, QHeaderView.ResizeMode.Stretch)
+        # The stretched column gives way to the others, but never below its own title.
+        title = str(self.model.headerData(COL_RESULT, Qt.Orientation.Horizontal))
+        margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        needed = header.fontMetrics().horizontalAdvance(title) + margin + 8
+        header.setMinimumSectionSize(max(header.minimumSectionSize(), needed))
+        # Arrow keys move between jobs; Tab moves on to the buttons instead of every cell.
+        self.table.setTabKeyNavigation(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a model id keeps its end
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._open)
@@ -365,7 +374,7 @@ class TrainingJobs(QObject):
         if self.jobs_view is None:
             view = JobsView(self.document, self.host)
             view.setWindowFlag(Qt.WindowType.Window)
-            view.resize(1000, 420)
+            resize_to_fit(view, 1100, 420)  # every column whole where the screen has room
             view.watchRequested.connect(self._watch_requested)
             self.jobs_view = view
         self.jobs_view.refresh()
@@ -389,7 +398,7 @@ class TrainingJobs(QObject):
             view = WatchView(self.document, provider_id, job_id, self.host, provider=provider)
             view.setWindowFlag(Qt.WindowType.Window)
             view.keep_watching_when_closed = True
-            view.resize(980, 760)
+            resize_to_fit(view, 980, 760)
             view.tryRequested.connect(self.tryRequested)
             view.updated.connect(self._job_updated)
             self.views[key] = view

@@ -10,8 +10,9 @@ import unicodedata
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
     QFrame,
+    QGridLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -68,7 +69,6 @@ class AdvancedSettings(QFrame):
         self.suffix_edit.setPlaceholderText(self.tr("for example: outline-mageddon"))
         self.suffix_edit.setAccessibleName(self.tr("Name tag for your model"))
 
-        form = QFormLayout(self)
         rows = (
             (
                 self.tr("What is trained:"),
@@ -109,10 +109,16 @@ class AdvancedSettings(QFrame):
                 self.tr("Added to your model's name so you can tell it apart later."),
             ),
         )
-        for label, field, explanation in rows:
+        # A grid rather than a QFormLayout, which gives the wrapped notes far too much height.
+        grid = QGridLayout(self)
+        grid.setColumnStretch(1, 1)
+        for index, (label, field, explanation) in enumerate(rows):
             field.setToolTip(explanation)
-            form.addRow(label, field)
-            form.addRow("", muted(wrapped_label(explanation)))
+            title = QLabel(label)
+            title.setBuddy(field)
+            grid.addWidget(title, 2 * index, 0)
+            grid.addWidget(field, 2 * index, 1)
+            grid.addWidget(muted(wrapped_label(explanation)), 2 * index + 1, 1)
         self._method_tip = self.method_box.toolTip()
 
     def set_service(self, provider_id: str) -> None:

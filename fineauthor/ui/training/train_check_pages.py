@@ -121,6 +121,7 @@ class EstimatePage(QWidget):
         self.send_button.setAccessibleName(self.tr("Send the examples and start training"))
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(self.confirmed)
+        self.setFocusProxy(self.send_button)  # the keyboard lands on the page's answer
         layout = QVBoxLayout(self)
         layout.addWidget(heading_label(self.tr("Estimate")))
         layout.addWidget(frame)

@@ -9,13 +9,15 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 
-from PySide6.QtCore import QLocale, Qt, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -129,11 +131,26 @@ class ChoosePage(QWidget):
             )
         )
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.advanced_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.advanced_panel)
-        layout.addStretch(1)
+        layout.addWidget(self._scrolling(form), 1)
         layout.addLayout(button_row(cancel, self.check_button))
+
+    def _scrolling(self, form: QGridLayout) -> QScrollArea:
+        """The choice in a scroll area, the buttons below it staying put: with Advanced open on
+        a small screen the page is taller than the dialog, and squeezing it made notes overlap."""
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(form)
+        column.addWidget(self.advanced_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.advanced_panel)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(content)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls in it
+        return self.scroll
 
     def _build_key_row(self) -> QHBoxLayout:
         self.key_label = wrapped_label()
@@ -347,6 +364,8 @@ class ChoosePage(QWidget):
     @Slot(bool)
     def _toggle_advanced(self, shown: bool) -> None:
         self.advanced_panel.setVisible(shown)
+        if shown:  # once the panel has its height, bring it into view
+            QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(self.advanced_panel))
         self.advanced_button.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )

@@ -56,6 +56,7 @@ from fineauthor.ui.training.train_steps import (
     send_work,
     start_work,
 )
+from fineauthor.ui.widgets.keyboard import focus_first_control
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,7 @@ class TrainDialog(QDialog):
             .replace("%1", str(current + 1))
             .replace("%2", words[current])
         )
-        page.setFocus()
+        focus_first_control(page)  # not the page itself, which Tab would have to leave first
 
     def _run(
         self,

@@ -123,6 +123,7 @@ class PricePage(QWidget):
         self.start_button = QPushButton(self.tr("Start Training"))
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.confirmed)
+        self.setFocusProxy(self.start_button)  # the keyboard lands on the page's answer
         layout = QVBoxLayout(self)
         layout.addWidget(self.price_label)
         layout.addWidget(frame)

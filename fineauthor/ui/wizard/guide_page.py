@@ -70,6 +70,8 @@ class GuidePage(QWizardPage):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A Tab stop of its own, so a long page scrolls with the arrow keys: named after it.
+        scroll.setAccessibleName(title)
         self.scroll = scroll
 
         self.why_box = self._why_box(why_heading or self.tr("Why we ask"), why)

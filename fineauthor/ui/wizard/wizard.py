@@ -9,6 +9,7 @@ opens it in the editor.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fineauthor.core.errors import FineAuthorError
+from fineauthor.ui.widgets.window_size import resize_to_fit
 from fineauthor.ui.wizard import draft as keys
 from fineauthor.ui.wizard.answer_store import AnswerStore
 from fineauthor.ui.wizard.craft_page import CraftPage
@@ -157,8 +159,27 @@ class FirstFineTuneWizard(QWizard):
         self.customButtonClicked.connect(self._custom_button)
         self.currentIdChanged.connect(self._page_changed)
 
-        self.resize(1280, 800)
+        resize_to_fit(self, 1280, 800)  # smaller on a smaller screen
+        self._order_buttons()
         self._resume(self.draft.page)
+
+    def _order_buttons(self) -> None:
+        """Tab goes through the page first, then the buttons from left to right (QWizard
+        makes its buttons before the pages, so they would come first, Start over alone)."""
+        button = QWizard.WizardButton
+        order = [
+            self.button(which)
+            for which in (
+                button.CustomButton1,
+                button.BackButton,
+                button.NextButton,
+                button.CommitButton,
+                button.FinishButton,
+                button.CancelButton,
+            )
+        ]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
 
     # -- pages -----------------------------------------------------------------------------------
 
