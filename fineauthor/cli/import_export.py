@@ -16,17 +16,29 @@ from fineauthor.core.importers.spreadsheet import SUFFIXES as TABLE_SUFFIXES
 
 def add_import_export_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``export`` and ``import`` on the command parser."""
-    export = commands.add_parser("export", help="write a project's examples as a JSONL file")
+    export = commands.add_parser(
+        "export",
+        help="write a project's examples (or its choices) as a JSONL file",
+        description="Write a project's examples as a JSONL training file, or with "
+        "--preferences its choices between two replies, one preference pair per line.",
+    )
     export.set_defaults(run=run_export)
     export.add_argument("project", type=Path, metavar="PROJECT")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.jsonl")
+    export.add_argument(
+        "--preferences",
+        action="store_true",
+        help="write the choices you made at the test bench (the prompt, the reply you "
+        "preferred and the other one) instead of the examples",
+    )
 
     importer = commands.add_parser(
         "import",
         help="bring examples into a project from a JSONL file, a ChatGPT export, a manuscript "
         "or a spreadsheet",
         description="Bring examples into a project (created if new): from a JSONL training "
-        "file; from your ChatGPT data export (the .zip ChatGPT emails you, or the "
+        "file (a file of preference pairs becomes the project's choices); from your ChatGPT "
+        "data export (the .zip ChatGPT emails you, or the "
         "conversations.json inside it), one example per conversation, following the version "
         "of each conversation you last saw; from a manuscript (.txt, .md, .docx), one example "
         "per chapter or scene, your prose as the response; or from a spreadsheet saved as "
@@ -107,7 +119,12 @@ def run_import(options: argparse.Namespace) -> int:
             UNUSABLE,
         )
 
-    summary = import_jsonl(options.file, options.output)
+    from fineauthor.core.importers.preference_file import import_preferences, is_preference_file
+
+    if is_preference_file(options.file):
+        summary = import_preferences(options.file, options.output)
+    else:
+        summary = import_jsonl(options.file, options.output)
     for problem in summary.skipped:
         print(f"Skipped: {problem.message}", file=sys.stderr)
     for note in summary.notes:
@@ -229,11 +246,17 @@ def run_spreadsheet_import(options: argparse.Namespace) -> int:
 
 
 def run_export(options: argparse.Namespace) -> int:
-    """``fineauthor export PROJECT -o FILE.jsonl``."""
+    """``fineauthor export PROJECT -o FILE.jsonl [--preferences]``."""
+    from fineauthor.core.dataset.export import write_preferences
     from fineauthor.core.dataset.jsonl import write_jsonl
     from fineauthor.core.project.project import Project
 
     with Project.open(options.project) as project:
-        count = write_jsonl(project.examples(), options.output)
-    print(f"Wrote {count:,} examples to {options.output}.")
+        if options.preferences:
+            count = write_preferences(project.preferences.all(), options.output)
+            noun = "choice" if count == 1 else "choices"
+        else:
+            count = write_jsonl(project.examples(), options.output)
+            noun = "example" if count == 1 else "examples"
+    print(f"Wrote {count:,} {noun} to {options.output}.")
     return OK

@@ -21,7 +21,7 @@ from fineauthor.core.errors import FineAuthorError
 # Each command and the line that sums it up in ``fineauthor --help``.
 _SUMMARIES = {
     "check": "check a training file or a project against a service's rules",
-    "export": "write a project's examples as a training file",
+    "export": "write a project's examples (or choices) as a training file",
     "import": "bring examples, a manuscript or a spreadsheet into a project",
     "key": "keep a service's API key in your system keychain",
     "train": "send a project to a service and start training",

@@ -30,6 +30,7 @@ A service this module does not know gets the plain format without weights: an an
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import shutil
@@ -38,8 +39,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from fineauthor.core.atomic import atomic_write
 from fineauthor.core.dataset.example import Example, Message
 from fineauthor.core.dataset.jsonl import jsonl_line, write_jsonl
+from fineauthor.core.dataset.preference_pair import PreferencePair
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.project.project import Cancelled
 
@@ -108,6 +111,27 @@ def training_bytes(examples: Iterable[Example], provider_id: str) -> bytes:
     return "".join(
         jsonl_line(for_provider(example, provider_id), keep_weights=keep) for example in examples
     ).encode("utf-8")
+
+
+def preference_line(pair: PreferencePair) -> str:
+    """One pair as a line of a preference training file (with its newline)."""
+    return json.dumps(pair.to_json(), ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
+def preference_bytes(pairs: Iterable[PreferencePair]) -> bytes:
+    """The exact preference training file, as the bytes that will be sent: the same for every
+    service (Together, Fireworks and OpenAI read the one format)."""
+    return "".join(preference_line(pair) for pair in pairs).encode("utf-8")
+
+
+def write_preferences(pairs: Iterable[PreferencePair], path: Path) -> int:
+    """Write pairs as a preference training file, atomically; returns how many."""
+    count = 0
+    with atomic_write(Path(path)) as stream:
+        for pair in pairs:
+            stream.write(preference_line(pair))
+            count += 1
+    return count
 
 
 def split_validation(

@@ -25,11 +25,13 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)  # what was read but left out, by line
     project: Path | None = None
     created: bool = False
+    unit: tuple[str, str] = ("example", "examples")  # what was added: one, many
 
     @property
     def headline(self) -> str:
         where = f"a new project “{self.project}”" if self.created else f"“{self.project}”"
-        added = "1 example" if self.added == 1 else f"{self.added:,} examples"
+        one, many = self.unit
+        added = f"1 {one}" if self.added == 1 else f"{self.added:,} {many}"
         text = f"Added {added} to {where}."
         skipped = len(self.skipped)
         if skipped == 1:

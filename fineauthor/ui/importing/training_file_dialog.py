@@ -9,17 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from fineauthor.core.dataset.example import Example
+from fineauthor.core.dataset.preference_pair import PreferencePair
 from fineauthor.core.dataset.problems import Problem
+from fineauthor.core.errors import FineAuthorError
+from fineauthor.core.importers.preference_file import is_preference_file, preference_pairs
 from fineauthor.core.importers.training_file import ImportSummary, jsonl_examples
 from fineauthor.core.project.project import Cancelled
 from fineauthor.ui.importing.base import PROGRESS_DELAY_MS, ImportDialogBase, show_page
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.widgets.labels import bold
+from fineauthor.ui.widgets.plurals import plural
 
 #: Lines listed one by one in the summary; beyond this the list says how many more.
 LISTED_LINES = 200
@@ -31,10 +35,12 @@ _NOTE = re.compile(r"^Line (\d+): (.*)$", re.DOTALL)
 
 @dataclass
 class ReadResult:
-    """What a training file holds: the usable examples, and an account of the rest."""
+    """What a training file holds: the usable examples (or, for a file of preference pairs,
+    the usable choices), and an account of the rest."""
 
     examples: list[Example]
     summary: ImportSummary
+    pairs: list[PreferencePair] | None = None  # None: the file holds examples
 
 
 def count_lines(path: Path) -> int:
@@ -72,6 +78,8 @@ def read_examples(
             progress(percent)
 
     summary = ImportSummary()
+    if is_preference_file(Path(path)):
+        return ReadResult([], summary, list(preference_pairs(Path(path), summary, on_line)))
     examples = list(jsonl_examples(Path(path), summary, on_line))
     return ReadResult(examples, summary)
 
@@ -80,8 +88,11 @@ class ImportDialog(ImportDialogBase):
     """Reads ``path`` as soon as it is made, then shows what will be added to ``document``.
 
     ``state`` is "reading", then "ready" (examples to add), "empty" (none usable) or
-    "unusable" (not a training file). Adding emits ``examplesAdded`` with the new ids.
+    "unusable" (not a training file). Adding emits ``examplesAdded`` with the new ids, or for a
+    file of preference pairs ``choicesAdded`` with the new pairs' ids.
     """
+
+    choicesAdded = Signal(list)  # noqa: N815
 
     def __init__(
         self, document: ProjectDocument, path: Path, parent: QWidget | None = None
@@ -139,7 +150,10 @@ class ImportDialog(ImportDialogBase):
 
     def _read(self, result: ReadResult) -> None:
         self.read_result = result
-        count = len(result.examples)
+        choices = result.pairs is not None
+        count = len(result.pairs) if result.pairs is not None else len(result.examples)
+        if choices:
+            self.setWindowTitle(self.tr("Import choices"))
         skipped = result.summary.skipped
         self.state = "ready" if count else "empty"
         self.headline.setText(self._headline(count, len(skipped)))
@@ -150,8 +164,21 @@ class ImportDialog(ImportDialogBase):
         self.notes_label.setVisible(bool(notes))
         self.notes_list.setVisible(bool(notes))
         if count:
-            self.where_label.setText(self._where_text())
-            self.add_button.setText(self._add_text(count))
+            self.where_label.setText(
+                self._where_text(
+                    self.tr(
+                        "They go at the end of the choices in “{title}” (the Choices tab) and "
+                        "are saved at once. To take them all back, use Undo ({undo})."
+                    )
+                    if choices
+                    else None
+                )
+            )
+            self.add_button.setText(
+                plural(count, self.tr("Add 1 choice"), self.tr("Add {count} choices"))
+                if choices
+                else self._add_text(count)
+            )
             self.add_button.show()
             self.add_button.setFocus()
         else:
@@ -170,8 +197,19 @@ class ImportDialog(ImportDialogBase):
         show_page(self.pages, 1)
 
     def _headline(self, count: int, skipped: int) -> str:
+        choices = self.read_result is not None and self.read_result.pairs is not None
         if count == 0:
-            ready = self.tr("No examples could be read from “{name}”.").format(name=self.path.name)
+            ready = (
+                self.tr("No choices could be read from “{name}”.")
+                if choices
+                else self.tr("No examples could be read from “{name}”.")
+            ).format(name=self.path.name)
+        elif choices:
+            ready = plural(
+                count,
+                self.tr("1 choice between two replies is ready to add."),
+                self.tr("{count} choices between two replies are ready to add."),
+            )
         else:
             ready = self._ready_text(count)
         if skipped == 0:
@@ -251,6 +289,21 @@ class ImportDialog(ImportDialogBase):
 
     @Slot()
     def add_examples(self) -> None:
-        """Add every example read, as one undo step, and close."""
-        if self.read_result is not None:
+        """Add every example (or choice) read, as one undo step, and close."""
+        if self.read_result is None:
+            return
+        if self.read_result.pairs is None:
             self._add(self.read_result.examples, self.where_label)
+            return
+        try:
+            pairs = self.read_result.pairs
+            undo_text = plural(
+                len(pairs), self.tr("Import 1 choice"), self.tr("Import {count} choices")
+            )
+            ids = self.document.add_pairs(pairs, undo_text)
+        except FineAuthorError as problem:  # the document reports write failures itself
+            self.where_label.setText(str(problem))
+            return
+        self.state = "added"
+        self.choicesAdded.emit(ids)
+        self.accept()

@@ -345,6 +345,9 @@ class MainWindow(WindowActions):
             return
         dialog = open_import_dialog(self.document, path, self)
         dialog.examplesAdded.connect(self._offer_prompts)  # type: ignore[attr-defined]
+        choices = getattr(dialog, "choicesAdded", None)  # a file of preference pairs
+        if choices is not None and self.view is not None:
+            choices.connect(lambda _ids: self.view and self.view.show_choices())
 
     @Slot(list)
     def _offer_prompts(self, example_ids: list[int]) -> None:
