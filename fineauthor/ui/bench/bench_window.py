@@ -45,6 +45,7 @@ from fineauthor.core.writing.bench_scoring import (
 )
 from fineauthor.core.writing.fingerprint import StyleFingerprint
 from fineauthor.core.writing.win_conditions import WinCondition, conditions_from_json
+from fineauthor.ui.bench.batch_round import BatchRound
 from fineauthor.ui.bench.blind_choice import ChoiceBar, keep_choice, tally_sentence
 from fineauthor.ui.bench.deployment_banner import DeploymentBanner
 from fineauthor.ui.bench.model_picker import ModelPicker, base_model_for
@@ -141,6 +142,7 @@ class BenchWindow(QWidget):
         self.choice_bar = ChoiceBar()
         self.choice_bar.chosen.connect(self.choose)
         right_layout.addWidget(self.choice_bar)
+        right_layout.addWidget(self.batch.progress)
 
         outer = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(sidebar)
@@ -167,6 +169,8 @@ class BenchWindow(QWidget):
         layout.addWidget(self.prompt_box, 1)
         layout.addWidget(self.reply_settings)
         layout.addWidget(self._build_run_box())
+        self.batch = BatchRound(self)  # a round of blind choices, one prompt after another
+        layout.addWidget(self.batch.setup)
         scroll = QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
@@ -251,7 +255,8 @@ class BenchWindow(QWidget):
 
     def _update_buttons(self) -> None:
         running = self.running
-        self.run_button.setEnabled(not running and not self._why_not())
+        locked = running or self.batch.active  # a round holds the models and blind mode
+        self.run_button.setEnabled(not locked and not self._why_not())
         self.run_button.setToolTip(
             self._why_not() or self.tr("Send the prompt to both models (Ctrl+Return)")
         )
@@ -262,7 +267,7 @@ class BenchWindow(QWidget):
             self.models.service_combo,
             self.blind_check,
         ):
-            control.setEnabled(not running)
+            control.setEnabled(not locked)
         blind = self.run is not None and self.run.order is not None
         blind_mode = blind if self.run is not None else self.blind_check.isChecked()
         can_choose = blind and self.choice is None and not running and self._both_usable()
@@ -300,7 +305,7 @@ class BenchWindow(QWidget):
     def start_run(self) -> None:
         """Send the prompt to both models and stream their replies side by side."""
         problem = self._why_not()
-        if self.running:
+        if self.running or self.batch.holds_runs():
             return
         self.run_problem.setText(problem)
         self.run_problem.setVisible(bool(problem))
@@ -312,7 +317,7 @@ class BenchWindow(QWidget):
             fine_tuned=self.models.trained_model,
             base=self.models.base_model,
             provider=self.models.provider_id,
-            system_prompt=settings.system_prompt,
+            system_prompt=self.batch.system_prompt_for(settings.system_prompt),
             prompt=self.prompt_box.prompt_edit.toPlainText(),
             temperature=self.reply_settings.temperature,
             max_words=self.reply_settings.length_spin.value(),
@@ -459,7 +464,8 @@ class BenchWindow(QWidget):
         tally = tally.record(run.fine_tuned, run.base, choice)
         self.choice = choice
         # A record of a judgement, like the training history: not an edit for Undo to take back.
-        self.document.update_settings_stored({"bench_tally": tally.to_json()})
+        stored = {**self.document.settings.bench_tally, **tally.to_json()}  # and a round's
+        self.document.update_settings_stored({"bench_tally": stored})
         if letter is None:
             said = self.tr("You chose neither. %1 was your fine-tune.").replace(
                 "%1", run.order.letter_of(FINE_TUNED)
@@ -547,6 +553,7 @@ class BenchWindow(QWidget):
         if not self.deployment.settle(self):
             event.ignore()
             return
+        self.batch.stop_round()  # where it got to is in the project: it can be continued
         self.stop()
         super().closeEvent(event)
 

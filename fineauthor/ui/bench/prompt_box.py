@@ -4,7 +4,7 @@ first."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +22,14 @@ from fineauthor.ui.bench.hint import hint
 from fineauthor.ui.shell.document import ProjectDocument
 
 EXAMPLES_DELAY_MS = 700  # refresh the examples' titles after a pause in editing
+
+
+class _PromptEdit(QPlainTextEdit):
+    """The prompt's editor. It asks only for its smallest height and grows into what the
+    sidebar has left, so the sidebar fits a 1280×800 window without scrolling."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
 
 class PromptBox(QGroupBox):
@@ -57,7 +65,7 @@ class PromptBox(QGroupBox):
         self.template_button = QPushButton(self.tr("Use My Prompt Template"))
         self.template_button.clicked.connect(self.use_template)
         prompt_layout.addWidget(self.template_button)
-        self.prompt_edit = QPlainTextEdit()
+        self.prompt_edit = _PromptEdit()
         self.prompt_edit.setAccessibleName(self.tr("Prompt"))
         self.prompt_edit.setPlaceholderText(
             self.tr("Write a prompt, or take one from an example or your template.")
