@@ -94,7 +94,10 @@ class PairListPanel(QWidget):
                     self.tr("{count} choices you made between two replies."),
                 )
                 + " "
-                + self.tr("Train ▸ Learn from your choices teaches a model from them.")
+                + self.tr(
+                    "To teach a model from them, choose Train ▸ Train a Model… and “Learn from "
+                    "your choices”."
+                )
             )
         else:
             self.about.setText(

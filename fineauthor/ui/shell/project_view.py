@@ -13,6 +13,7 @@ from fineauthor.ui.editor.example_editor import ExampleEditor
 from fineauthor.ui.editor.example_list import ExampleListPanel
 from fineauthor.ui.preferences.pair_editor import PairEditor
 from fineauthor.ui.preferences.pair_panel import PairListPanel
+from fineauthor.ui.preferences.pair_report import PairReportPanel
 from fineauthor.ui.report.check_report import CheckReportPanel
 from fineauthor.ui.shell.document import ProjectDocument
 
@@ -30,6 +31,7 @@ class ProjectView(QSplitter):
         self.report = CheckReportPanel(document)
         self.pairs = PairListPanel(document)
         self.pair_editor = PairEditor(document)
+        self.pair_report = PairReportPanel(document)
         self.lists = QTabWidget()
         self.lists.setDocumentMode(True)
         self.lists.addTab(self.examples, self.tr("Examples"))
@@ -40,8 +42,11 @@ class ProjectView(QSplitter):
         self.middle = QStackedWidget()
         self.middle.addWidget(self.editor)
         self.middle.addWidget(self.pair_editor)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.report)
+        self.right.addWidget(self.pair_report)
         self.lists.currentChanged.connect(self._list_changed)
-        for pane in (self.lists, self.middle, self.report):
+        for pane in (self.lists, self.middle, self.right):
             self.addWidget(pane)
         self.setStretchFactor(0, 0)
         self.setStretchFactor(1, 1)
@@ -53,6 +58,7 @@ class ProjectView(QSplitter):
 
         self.examples.currentExampleChanged.connect(self.editor.show_example)
         self.pairs.currentPairChanged.connect(self.pair_editor.show_pair)
+        self.pair_report.pairRequested.connect(self.go_to_pair)
         document.pairsChanged.connect(self._count_pairs)
         self._count_pairs()
         self.report.exampleRequested.connect(self.go_to_example)
@@ -67,6 +73,7 @@ class ProjectView(QSplitter):
         self.examples.currentExampleChanged.disconnect(self.editor.show_example)
         self.pairs.currentPairChanged.disconnect(self.pair_editor.show_pair)
         self.report.stop()
+        self.pair_report.stop()
         self.editor.show_example(None)
         self.pair_editor.show_pair(None)
 
@@ -76,9 +83,15 @@ class ProjectView(QSplitter):
         if self.pairs.current_id() is None and self.pairs.model.rowCount():
             self.pairs.select_pair(self.pairs.model.id_at(0))
 
+    def go_to_pair(self, pair_id: int) -> None:
+        """Show one choice (from a finding of its check)."""
+        self.lists.setCurrentWidget(self.pairs)
+        self.pairs.select_pair(pair_id)
+
     def _list_changed(self, _index: int) -> None:
         choices = self.lists.currentWidget() is self.pairs
         self.middle.setCurrentWidget(self.pair_editor if choices else self.editor)
+        self.right.setCurrentWidget(self.pair_report if choices else self.report)
 
     def _count_pairs(self) -> None:
         count = self.document.pair_count()

@@ -144,3 +144,34 @@ def test_with_no_choices_the_tab_says_what_they_are_for(qtbot, tmp_path: Path) -
     assert not shown.pairs.delete_button.isEnabled()
     shown.shutdown()
     empty.close()
+
+
+def test_the_choices_are_checked_beside_them_and_a_finding_opens_its_choice(
+    qtbot, view: ProjectView, document: ProjectDocument, screenshot_folder: Path
+) -> None:
+    report = view.pair_report
+    view.show_choices()
+    assert view.right.currentWidget() is report  # the examples' report gives way
+    qtbot.waitUntil(lambda: report.report is not None, timeout=10000)
+    assert report.headline.text() == "Your 2 choices are ready to train (1 suggestion)"
+    assert report.findings.count() == 1  # two choices are few: advice, not a problem
+    assert report.findings.item(0).text().startswith("2 choices so far.")
+    assert report.choices_value.text() == "2"
+    assert report.cost_label.text().startswith("Estimated cost: ")
+    assert "at its price for training on choices" in report.cost_label.text()
+
+    # The writer makes the second choice's replies the same: the check says so at once.
+    second = document.pairs()[1]
+    with qtbot.waitSignal(report.checked, timeout=10000):
+        document.set_pair_text(second.id, "other", second.preferred)
+    assert report.headline.text() == "1 problem to fix before training on your choices"
+    finding = report.findings.item(0)
+    assert finding.text().startswith("Choice 2: the two replies are the same")
+    view.pairs.select_pair(document.pairs()[0].id)
+    report.findings.itemClicked.emit(finding)
+    assert view.pairs.current_id() == second.id
+    assert view.pair_editor.isVisible()
+    view.grab().save(str(screenshot_folder / "choices-checked.png"))
+
+    view.lists.setCurrentIndex(0)  # back to the examples
+    assert view.right.currentWidget() is view.report
