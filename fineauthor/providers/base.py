@@ -26,6 +26,11 @@ DEPLOYMENT_STARTING, DEPLOYMENT_READY = "starting", "ready"
 DEPLOYMENT_STOPPING, DEPLOYMENT_STOPPED, DEPLOYMENT_FAILED = "stopping", "stopped", "failed"
 BILLED_DEPLOYMENT_STATES = frozenset({DEPLOYMENT_STARTING, DEPLOYMENT_READY})
 
+# How a model learns: from examples of the ideal reply (supervised fine-tuning), or from pairs
+# of replies where the writer chose one (preference fine-tuning, DPO — DESIGN §3).
+SUPERVISED, PREFERENCE = "supervised", "preference"
+TRAINING_KINDS = (SUPERVISED, PREFERENCE)
+
 Progress = Callable[[int, int], None]  # (bytes sent, bytes in all)
 Cancelled = Callable[[], bool]
 
@@ -47,6 +52,15 @@ class TrainingOptions:
     suffix: str | None = None  # becomes part of the model's name
     lora: bool = True  # Together AI: a LoRA adapter (cheaper) rather than a full fine-tune
     validation_file_id: str | None = None
+    method: str = SUPERVISED  # SUPERVISED or PREFERENCE (the file then holds preference pairs)
+    dpo_beta: float | None = None  # preference only: how far it may move from where it starts
+    # The writer's trained model to start from, as the service names it (set for a round of
+    # choices: its output model name); None starts from the base model.
+    from_model: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in TRAINING_KINDS:
+            raise ValueError(f"method must be one of {TRAINING_KINDS}, not {self.method!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +77,7 @@ class Job:
     estimated_finish: datetime | None = None
     trained_tokens: int | None = None
     error_message: str | None = None  # the provider's reason when it failed
+    method: str = SUPERVISED  # what it learns from: examples, or preference pairs
 
     @property
     def finished(self) -> bool:
@@ -173,6 +188,10 @@ class Provider(ABC):
 
     id: str  # as in the model catalog: "openai", "together", …
     name: str  # for the writer: "OpenAI", "Together AI", …
+    #: Whether the service trains on preference pairs, and whether it can start that training
+    #: from a model the writer trained there before (``TrainingOptions.from_model``).
+    trains_preferences: bool = False
+    preference_on_top: bool = False
 
     @abstractmethod
     def check_key(self) -> None:

@@ -53,6 +53,12 @@ def needs_key(provider_id: str) -> bool:
     return provider_id != LOCAL_ID
 
 
+def provider_class(provider_id: str) -> type[Provider]:
+    """The class behind a service, for what it can do (``trains_preferences``…) before any key
+    is at hand; FineAuthorError for a service FineAuthor cannot train with."""
+    return type(open_provider(provider_id, "fineauthor-probe-not-a-key"))  # no network
+
+
 def open_provider(provider_id: str, api_key: str) -> Provider:
     """The service ``provider_id`` (a catalog id, or ``local``), reached with ``api_key``
     (ignored for ``local``)."""

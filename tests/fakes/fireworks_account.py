@@ -1,6 +1,6 @@
-"""The state of one fake Fireworks account — its datasets and supervised fine-tuning jobs — how a
-job moves on one state each time it is fetched, and the server-side check of a dataset, for the
-fake Fireworks server."""
+"""The state of one fake Fireworks account — its datasets and its supervised and DPO fine-tuning
+jobs — how a job moves on one state each time it is fetched, and the server-side check of a
+dataset (chat examples or preference pairs), for the fake Fireworks server."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ LIFE = (
 )
 FINISHED = ("JOB_STATE_COMPLETED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED")
 
+# A dataset's kind, from its examples' keys.
+CHAT, PREFERENCE = "chat", "preference"
+_PAIR_KEYS = ("input", "preferred_output", "non_preferred_output")
+
 
 def stamp(seconds: int) -> str:
     """An RFC 3339 time with nanoseconds, as Fireworks writes them."""
@@ -40,6 +44,7 @@ class FakeDataset:
     state: str = "UPLOADING"
     data: bytes = b""
     signed: bool = False  # given a signed address (then :validateUpload makes it ready)
+    kind: str = ""  # CHAT or PREFERENCE, once it is ready
 
     def as_json(self, account: str) -> dict[str, Any]:
         return {
@@ -63,30 +68,49 @@ class FakeJob:
     state: str = "JOB_STATE_CREATING"
     updated: str = ""
     completed: str = ""
+    dpo: bool = False  # a DPO job (its settings nested in trainingConfig), not a supervised one
+    base_model: str = ""  # for a warm-started job, the base model of the add-on it went on from
 
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
 
+    def name(self, account: str) -> str:
+        collection = "dpoJobs" if self.dpo else "supervisedFineTuningJobs"
+        return f"accounts/{account}/{collection}/{self.id}"
+
+    def output_model(self, account: str) -> str:
+        settings = self.request.get("trainingConfig", {}) if self.dpo else self.request
+        return f"accounts/{account}/models/" + str(settings.get("outputModel") or self.id)
+
     def as_json(self, account: str) -> dict[str, Any]:
+        settings = dict(self.request.get("trainingConfig", {}) if self.dpo else self.request)
+        config: dict[str, Any] = {
+            "baseModel": self.base_model or settings.get("baseModel"),
+            "outputModel": self.output_model(account),
+            "epochs": settings.get("epochs", 1),
+            "learningRate": settings.get("learningRate", 0.0001),
+            "loraRank": settings.get("loraRank", 8),
+            "maxContextLength": settings.get("maxContextLength", 8192),
+        }
+        if settings.get("warmStartFrom"):
+            config["warmStartFrom"] = settings["warmStartFrom"]
         body: dict[str, Any] = {
-            "name": f"accounts/{account}/supervisedFineTuningJobs/{self.id}",
+            "name": self.name(account),
             "displayName": self.request.get("displayName", ""),
             "dataset": self.request.get("dataset"),
-            "baseModel": self.request.get("baseModel"),
-            "outputModel": f"accounts/{account}/models/"
-            + str(self.request.get("outputModel") or self.id),
             "state": self.state,
             "status": {"code": "OK", "message": ""},
             "createTime": self.created,
             "updateTime": self.updated or self.created,
             "createdBy": "writer@example.com",
-            "epochs": self.request.get("epochs", 1),
-            "learningRate": self.request.get("learningRate", 0.0001),
-            "loraRank": self.request.get("loraRank", 8),
-            "maxContextLength": self.request.get("maxContextLength", 8192),
-            "jobProgress": {"percent": 100 if self.state == "JOB_STATE_COMPLETED" else 0},
         }
+        if self.dpo:
+            body["trainingConfig"] = config
+            body["lossConfig"] = self.request.get("lossConfig") or {"method": "METHOD_UNSPECIFIED"}
+        else:
+            body |= config
+            body["jobProgress"] = {"percent": 100 if self.state == "JOB_STATE_COMPLETED" else 0}
         if self.state == "JOB_STATE_FAILED" and self.fail_message:
             body["status"] = {"code": "INVALID_ARGUMENT", "message": self.fail_message}
         if self.completed:
@@ -122,10 +146,26 @@ class FireworksAccount:
             job.completed = job.updated
 
 
+def dataset_kind(data: bytes) -> str:
+    """PREFERENCE when the first example is a preference pair, else CHAT."""
+    for line in data.decode("utf-8", "replace").splitlines():
+        if line.strip():
+            try:
+                example = json.loads(line)
+            except ValueError:
+                return CHAT
+            pair = isinstance(example, dict) and all(key in example for key in _PAIR_KEYS)
+            return PREFERENCE if pair else CHAT
+    return CHAT
+
+
 def dataset_problems(data: bytes, *, reject_line: tuple[int, str] | None = None) -> str | None:
-    """Fireworks' rules for a chat dataset (docs.fireworks.ai "fine-tuning models": at least 3
-    examples, each a ``messages`` list of system/user/assistant messages), as its message."""
+    """Fireworks' rules for a dataset, as its message: at least 3 examples, all of one kind —
+    each a ``messages`` list of system/user/assistant messages (docs.fireworks.ai "fine-tuning
+    models"), or each a preference pair: ``input.messages`` and one assistant message in each of
+    ``preferred_output`` and ``non_preferred_output`` (docs.fireworks.ai "DPO fine-tuning")."""
     lines = [line for line in data.decode("utf-8", "replace").splitlines()]
+    kind = dataset_kind(data)
     count = 0
     for number, line in enumerate(lines, start=1):
         if reject_line is not None and number == reject_line[0]:
@@ -136,14 +176,43 @@ def dataset_problems(data: bytes, *, reject_line: tuple[int, str] | None = None)
             example = json.loads(line)
         except ValueError:
             return f"Line {number}: invalid JSON"
-        messages = example.get("messages") if isinstance(example, dict) else None
-        if not isinstance(messages, list) or not messages:
-            return f"Line {number}: each sample must contain a non-empty 'messages' array"
-        for message in messages:
-            role = message.get("role") if isinstance(message, dict) else None
-            if role not in ("system", "user", "assistant"):
-                return f"Line {number}: role must be one of system, user or assistant"
+        if not isinstance(example, dict):
+            example = {}
+        problem = _pair_problem(example) if kind == PREFERENCE else _chat_problem(example)
+        if problem:
+            return f"Line {number}: {problem}"
         count += 1
     if count < 3:
         return f"The dataset has {count} examples; at least 3 are required."
+    return None
+
+
+def _chat_problem(example: dict[str, Any]) -> str | None:
+    messages = example.get("messages")
+    if not isinstance(messages, list) or not messages:
+        if all(key in example for key in _PAIR_KEYS):
+            return "every sample must have the same format as the first (chat 'messages')"
+        return "each sample must contain a non-empty 'messages' array"
+    for message in messages:
+        role = message.get("role") if isinstance(message, dict) else None
+        if role not in ("system", "user", "assistant"):
+            return "role must be one of system, user or assistant"
+    return None
+
+
+def _pair_problem(example: dict[str, Any]) -> str | None:
+    if not all(key in example for key in _PAIR_KEYS):
+        return (
+            "every sample must have the same format as the first (input, preferred_output "
+            "and non_preferred_output)"
+        )
+    given = example["input"]
+    problem = _chat_problem(given if isinstance(given, dict) else {})
+    if problem:
+        return f"input: {problem}"
+    for key in _PAIR_KEYS[1:]:
+        output = example[key]
+        one = isinstance(output, list) and len(output) == 1 and isinstance(output[0], dict)
+        if not one or output[0].get("role") != "assistant":
+            return f"{key} must hold exactly one assistant message"
     return None

@@ -10,9 +10,11 @@ from typing import Any
 
 from tests.fakes.fireworks_account import (
     ACCOUNT_ID,
+    PREFERENCE,
     FakeDataset,
     FakeJob,
     FireworksAccount,
+    dataset_kind,
     dataset_problems,
 )
 from tests.fakes.http import FakeHTTPServer, Request, Response, json_response, sse_response
@@ -38,13 +40,16 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
 
     The routes: the account, datasets (create, get, ``:upload`` multipart,
     ``:getUploadEndpoint`` → a signed address on a second server, ``storage``, that takes no
-    key, then ``:validateUpload``), supervised fine-tuning jobs (create, list with pages, get,
-    ``:cancel``), the account's models, and OpenAI-style streamed chat.
+    key, then ``:validateUpload``), supervised fine-tuning jobs and DPO jobs (create, list with
+    pages, get, ``:cancel``; DPO ones in ``dpo_jobs``, their bodies in ``dpo_bodies``), the
+    account's models, and OpenAI-style streamed chat.
 
     Scenarios: a revoked key (set ``api_key``), an unknown account (any but ``account``), no
     credit (``no_credit``), a model not offered (anything outside ``tunable_models``), a job
-    that fails naming a line (``fail_next_job``), a dataset refused (any line that is not a chat
-    example, or ``reject_line``). Faults come from ``fail_next``.
+    that fails naming a line (``fail_next_job``), a dataset refused (a line that is neither a chat
+    example nor a preference pair, a dataset mixing the two, or ``reject_line``), a dataset of
+    the wrong kind for the job (pairs for a supervised job, chat examples for a DPO job), a
+    DPO beta out of range. Faults come from ``fail_next``.
     """
 
     def __init__(
@@ -54,7 +59,9 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
         FireworksAccount.__init__(self)
         self.account = account
         self.storage = FakeHTTPServer(api_key=None)  # signed addresses need no key
-        self.create_bodies: list[dict[str, Any]] = []  # every job creation body
+        self.create_bodies: list[dict[str, Any]] = []  # every supervised job creation body
+        self.dpo_bodies: list[dict[str, Any]] = []  # every DPO job creation body
+        self.dpo_jobs: dict[str, FakeJob] = {}
         self.chat_bodies: list[dict[str, Any]] = []
         self.tunable_models: list[str] = list(TUNABLE_MODELS)
         self.no_credit = False
@@ -64,6 +71,7 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
         self._routes_added()
         self.deployments: dict[str, dict[str, Any]] = {}  # id → the deployment's JSON, and looks
         add_deployment_routes(self)
+        add_dpo_routes(self)
 
     # -- life cycle: the storage server comes and goes with the API
 
@@ -124,7 +132,7 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
                 problem = dataset_problems(part.data, reject_line=self.reject_line)
                 if problem:
                     return gateway_error(problem, 400)
-                stored.state = "READY"
+                stored.state, stored.kind = "READY", dataset_kind(part.data)
             return json_response(
                 {
                     "id": stored.id,
@@ -174,7 +182,7 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
                 problem = dataset_problems(stored.data, reject_line=self.reject_line)
                 if problem:
                     return gateway_error(problem, 400)
-                stored.state = "READY"
+                stored.state, stored.kind = "READY", dataset_kind(stored.data)
             return json_response({})
 
         @route("POST", base + "/datasets")
@@ -231,17 +239,26 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
                     return gateway_error(
                         "Account has insufficient credit balance; please add credits.", 402
                     )
-                if body.get("baseModel") not in self.tunable_models:
-                    return gateway_error(f"base model {body.get('baseModel')} is not tunable", 400)
+                base, refused = self.start_problem(body)
+                if refused is not None:
+                    return refused
                 dataset_name = str(body.get("dataset", ""))
                 stored = self.datasets.get(dataset_name.rsplit("/", 1)[-1])
                 if stored is None or stored.state != "READY":
                     return gateway_error(f"dataset {dataset_name} is not ready", 400)
+                if stored.kind == PREFERENCE:
+                    return gateway_error(
+                        f"dataset {dataset_name} holds preference data (input, preferred_output, "
+                        "non_preferred_output); supervised fine-tuning needs chat 'messages'. "
+                        "Use a DPO job for preference data.",
+                        400,
+                    )
                 job = FakeJob(
                     id=uuid.uuid4().hex[:12],
                     request=body,
                     created=self.now(),
                     fail_message=self.fail_next_job,
+                    base_model=base,
                 )
                 self.fail_next_job = None
                 self.jobs[job.id] = job
@@ -279,8 +296,9 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
             if (refused := known(request)) is not None:
                 return refused
             with self.state_lock:
-                done = [j for j in self.jobs.values() if j.state == "JOB_STATE_COMPLETED"]
-                names = [j.as_json(self.account)["outputModel"] for j in done]
+                every = [*self.jobs.values(), *self.dpo_jobs.values()]
+                done = [j for j in every if j.state == "JOB_STATE_COMPLETED"]
+                names = [j.output_model(self.account) for j in done]
             return json_response({"models": [{"name": name} for name in names]})
 
         @route("POST", "/inference/v1/chat/completions")
@@ -323,6 +341,27 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
             )
             return sse_response(chunks, final="[DONE]")
 
+    def start_problem(self, settings: dict[str, Any]) -> tuple[str, Response | None]:
+        """The base model a job's settings start from (``baseModel``, or the base of the add-on
+        ``warmStartFrom`` names), or Fireworks' refusal (caller holds the lock)."""
+        base, start = settings.get("baseModel"), settings.get("warmStartFrom")
+        if base and start:
+            return "", gateway_error(
+                "Only one of base_model or warm_start_from should be specified", 400
+            )
+        if start:
+            trained = {
+                job.output_model(self.account): job.base_model
+                for job in [*self.jobs.values(), *self.dpo_jobs.values()]
+                if job.state == "JOB_STATE_COMPLETED"
+            }
+            if start not in trained:
+                return "", gateway_error(f"warm start model {start} not found", 404)
+            return trained[start], None
+        if base not in self.tunable_models:
+            return "", gateway_error(f"base model {base} is not tunable", 400)
+        return str(base), None
+
     def ready_deployment_models(self) -> set[str]:
         """ "<model>#<deployment name>" for each ready deployment: how its model is asked for
         replies (caller holds the lock)."""
@@ -330,6 +369,100 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
         return {
             f"{d['baseModel']}#{d['name']}" for d in self.deployments.values() if d["looks"] >= last
         }
+
+
+def add_dpo_routes(server: FakeFireworksServer) -> None:
+    """DPO jobs under ``/v1/accounts/{account}/dpoJobs``: create (a ready preference dataset,
+    one of ``baseModel`` or ``warmStartFrom``, a DPO beta in range), list with pages, get (one
+    state further per look, as supervised jobs) and ``:cancel``."""
+    base = "/v1/accounts/{account}/dpoJobs"
+
+    def unknown_account(request: Request) -> Response | None:
+        if request.params["account"] != server.account:
+            return gateway_error(f'account "{request.params["account"]}" not found', 404)
+        return None
+
+    def refusal(body: dict[str, Any]) -> tuple[str, Response | None]:
+        if server.no_credit:
+            return "", gateway_error(
+                "Account has insufficient credit balance; please add credits.", 402
+            )
+        model, refused = server.start_problem(body.get("trainingConfig") or {})
+        if refused is not None:
+            return "", refused
+        name = str(body.get("dataset", ""))
+        stored = server.datasets.get(name.rsplit("/", 1)[-1])
+        if stored is None or stored.state != "READY":
+            return "", gateway_error(f"dataset {name} is not ready", 400)
+        if stored.kind != PREFERENCE:
+            return "", gateway_error(
+                f"dataset {name} is not in the DPO format: each sample needs input, "
+                "preferred_output and non_preferred_output, and this one has chat 'messages'.",
+                400,
+            )
+        beta = ((body.get("lossConfig") or {}).get("dpo") or {}).get("beta")
+        if beta is not None and not 0 < beta < 0.5:
+            return "", gateway_error("lossConfig.dpo.beta must be > 0 and < 0.5", 400)
+        return model, None
+
+    @server.route("POST", base + "/{job}:cancel")
+    def cancel(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        with server.state_lock:
+            job = server.dpo_jobs.get(request.params["job"])
+            if job is None:
+                return gateway_error("dpo job not found", 404)
+            if not job.finished:
+                job.state = "JOB_STATE_CANCELLING"
+                job.updated = server.now()
+        return json_response({})
+
+    @server.route("POST", base)
+    def create(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        body = request.json() or {}
+        with server.state_lock:
+            server.dpo_bodies.append(body)
+            model, refused = refusal(body)
+            if refused is not None:
+                return refused
+            job = FakeJob(
+                id=uuid.uuid4().hex[:12],
+                request=body,
+                created=server.now(),
+                fail_message=server.fail_next_job,
+                dpo=True,
+                base_model=model,
+            )
+            server.fail_next_job = None
+            server.dpo_jobs[job.id] = job
+            return json_response(job.as_json(server.account))
+
+    @server.route("GET", base)
+    def every(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        size = min(int(request.query.get("pageSize", 50)), server.page_size_cap)
+        start = int(request.query.get("pageToken") or 0)
+        with server.state_lock:  # creation order; Fireworks promises none
+            jobs = [job.as_json(server.account) for job in server.dpo_jobs.values()]
+        page: dict[str, Any] = {"dpoJobs": jobs[start : start + size], "totalSize": len(jobs)}
+        if start + size < len(jobs):
+            page["nextPageToken"] = str(start + size)
+        return json_response(page)
+
+    @server.route("GET", base + "/{job}")
+    def get(request: Request) -> Response:
+        if (refused := unknown_account(request)) is not None:
+            return refused
+        with server.state_lock:
+            job = server.dpo_jobs.get(request.params["job"])
+            if job is None:
+                return gateway_error("dpo job not found", 404)
+            server.advance(job)
+            return json_response(job.as_json(server.account))
 
 
 # A deployment's life, one step per look (GET) at it.

@@ -74,12 +74,31 @@ def model_not_found(model: str) -> Response:
     )
 
 
+PAIR_KEYS = ("input", "preferred_output", "non_preferred_output")
+
+
+def file_kind(content: bytes) -> str:
+    """ "preference" when the file's first example is a preference pair, else "chat"."""
+    for line in content.decode("utf-8", "replace").splitlines():
+        if line.strip():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                return "chat"
+            pair = isinstance(record, dict) and all(key in record for key in PAIR_KEYS)
+            return "preference" if pair else "chat"
+    return "chat"
+
+
 def training_file_problem(content: bytes) -> str | None:
-    """OpenAI-style reason a fine-tuning file is refused, naming the line, or None."""
+    """OpenAI-style reason a fine-tuning file is refused, naming the line, or None. A file
+    holds chat examples (``messages``) or, for DPO, preference pairs (``input.messages``,
+    ``preferred_output``, ``non_preferred_output``), all of one kind."""
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return "Invalid file format. The file must be UTF-8 encoded JSONL."
+    pairs = file_kind(content) == "preference"
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -87,6 +106,15 @@ def training_file_problem(content: bytes) -> str | None:
             record = json.loads(line)
         except json.JSONDecodeError:
             return f"Invalid file format. Line {number}: the line is not valid JSON."
-        if not isinstance(record, dict) or not isinstance(record.get("messages"), list):
+        if not isinstance(record, dict):
+            record = {}
+        if pairs:
+            missing = next((key for key in PAIR_KEYS if key not in record), None)
+            if missing is not None:
+                return f'Invalid file format. Line {number}, key "{missing}": missing.'
+            given = record["input"]
+            if not isinstance(given, dict) or not isinstance(given.get("messages"), list):
+                return f'Invalid file format. Line {number}, key "input.messages": not a list.'
+        elif not isinstance(record.get("messages"), list):
             return f'Invalid file format. Line {number}, key "messages": missing or not a list.'
     return None

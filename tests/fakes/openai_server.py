@@ -15,6 +15,7 @@ from tests.fakes.openai_replies import (
     NOT_ALLOWED_MESSAGE,
     cursor_page,
     error_body,
+    file_kind,
     masked,
     model_not_found,
     no_quota,
@@ -254,7 +255,7 @@ class FakeOpenAI(FakeHTTPServer, OpenAIAccount):
         if self.quota_exhausted:
             return no_quota()
         model = body.get("model")
-        if model not in self.trainable_models:
+        if model not in self.trainable_models and model not in self._trained_models():
             return json_response(
                 error_body(
                     f"Model {model} is not available for fine-tuning or does not exist.",
@@ -286,12 +287,19 @@ class FakeOpenAI(FakeHTTPServer, OpenAIAccount):
                 error_body("suffix must be at most 64 characters.", param="suffix"), 400
             )
         method = body.get("method") or {"type": "supervised", "supervised": {}}
-        given = (method.get(method.get("type", "supervised")) or {}).get("hyperparameters") or {}
+        kind = method.get("type", "supervised")
+        refused = self._method_refused(kind, self.file_contents[body["training_file"]])
+        if refused is not None:
+            return refused
+        given = (method.get(kind) or {}).get("hyperparameters") or {}
         hyperparameters = {
             "n_epochs": given.get("n_epochs", "auto"),
             "batch_size": given.get("batch_size", "auto"),
             "learning_rate_multiplier": given.get("learning_rate_multiplier", "auto"),
         }
+        chosen = dict(hyperparameters)
+        if kind == "dpo":
+            chosen["beta"] = given.get("beta", "auto")
         # OpenAI fills in "auto" with the values it chose once the job starts; "auto" is fine here.
         with self._state_lock:
             job_id = self._new_id("ftjob")
@@ -315,10 +323,7 @@ class FakeOpenAI(FakeHTTPServer, OpenAIAccount):
                 "seed": body.get("seed", 42),
                 "suffix": suffix,
                 "metadata": body.get("metadata"),
-                "method": {
-                    "type": "supervised",
-                    "supervised": {"hyperparameters": hyperparameters},
-                },
+                "method": {"type": kind, kind: {"hyperparameters": chosen}},
                 "user_provided_suffix": suffix,
             }
             job = OpenAIJob(data=data, total_steps=self.total_steps)
@@ -336,6 +341,35 @@ class FakeOpenAI(FakeHTTPServer, OpenAIAccount):
                 lost,
             )
         return json_response(data)
+
+    def _trained_models(self) -> set[str]:
+        """Fine-tuned models of this account, which can be trained further."""
+        with self._state_lock:
+            return {j.data["fine_tuned_model"] for j in self.jobs.values()} - {None}
+
+    def _method_refused(self, kind: str, content: bytes) -> Response | None:
+        """OpenAI's refusal when the way of training and the file do not match (a DPO job
+        needs preference pairs; a supervised one, chat examples)."""
+        if kind not in ("supervised", "dpo", "reinforcement"):
+            return json_response(
+                error_body(f"Invalid method type: {kind}.", param="method.type"), 400
+            )
+        pairs = file_kind(content) == "preference"
+        if kind == "dpo" and not pairs:
+            message = (
+                "Invalid file format for DPO fine-tuning. Line 1: each example needs "
+                '"input", "preferred_output" and "non_preferred_output"; found "messages".'
+            )
+        elif kind == "supervised" and pairs:
+            message = (
+                "Invalid file format for supervised fine-tuning. Line 1: each example needs "
+                '"messages"; found a preference pair, which only the dpo method takes.'
+            )
+        else:
+            return None
+        return json_response(
+            error_body(message, param="training_file", code="invalid_training_file"), 400
+        )
 
     def _find_job(self, request: Request) -> OpenAIJob | Response:
         job = self.jobs.get(request.params["job_id"])

@@ -3,6 +3,7 @@ moves on one step each time it is fetched, for the fake Together server."""
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ class FakeFile:
     uploaded: bool = False
     processing_status: str | None = None  # None until preprocessed
     report: list[str] = field(default_factory=list)
+    format: str = ""  # once checked: CONVERSATIONAL or PREFERENCE
 
     def as_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -48,6 +50,7 @@ class FakeJob:
     created_at: str
     output_name: str
     total_steps: int
+    model: str = ""  # the base model (a job started from a checkpoint names none itself)
     fail_message: str | None = None
     fail_at_step: int = 2
     status: str = "pending"
@@ -66,7 +69,7 @@ class FakeJob:
             "id": self.id,
             "status": self.status,
             "user_id": USER_NAME,
-            "model": self.request.get("model"),
+            "model": self.model or self.request.get("model"),
             "model_output_name": self.output_name,
             "training_file": self.request.get("training_file"),
             "validation_file": self.request.get("validation_file", ""),
@@ -74,6 +77,9 @@ class FakeJob:
             "batch_size": self.request.get("batch_size", "max"),
             "learning_rate": self.request.get("learning_rate", 0.00001),
             "training_type": self.request.get("training_type"),
+            "training_method": self.request.get("training_method")
+            or {"method": "sft", "train_on_inputs": "auto"},
+            "from_checkpoint": self.request.get("from_checkpoint", ""),
             "suffix": self.request.get("suffix"),
             "created_at": self.created_at,
             "updated_at": self.updated_at or self.created_at,
@@ -201,3 +207,64 @@ class TogetherAccount:
                 }
             )
             self._event(job, "job_complete", f"Job finished. Model: {job.output_name}")
+
+
+CONVERSATIONAL, PREFERENCE = "conversational", "preference"
+_PREFERENCE_KEYS = {"input", "preferred_output", "non_preferred_output"}
+
+
+def check_file(data: bytes, reject_line: tuple[int, str] | None = None) -> tuple[list[str], str]:
+    """Together's server-side checks, in the words of its validation reports, and the file's
+    format as Together detects it from the keys: ``messages`` (conversational) or ``input`` +
+    ``preferred_output`` + ``non_preferred_output`` (preference), one format per file."""
+    problems: list[str] = []
+    found = ""
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+        if reject_line is not None and number == reject_line[0]:
+            problems.append(f"Line {number}: {reject_line[1]}")
+            continue
+        if not line.strip():
+            continue
+        try:
+            example = json.loads(line)
+        except ValueError:
+            problems.append(f"Line {number}: not valid JSON")
+            continue
+        if not isinstance(example, dict):
+            problems.append(f"Line {number}: missing the messages field")
+            continue
+        kind = PREFERENCE if example.keys() >= _PREFERENCE_KEYS else CONVERSATIONAL
+        if found and kind != found:
+            problems.append(
+                f"Line {number}: all samples must have the same format; line 1 was {found}, "
+                f"this one is {kind}"
+            )
+            continue
+        found = found or kind
+        problem = _preference_problem(example) if kind == PREFERENCE else None
+        messages = example.get("input", {}) if kind == PREFERENCE else example
+        messages = messages.get("messages") if isinstance(messages, dict) else None
+        if problem is None and (not isinstance(messages, list) or not messages):
+            problem = "missing the messages field"
+        if problem is None:
+            for index, message in enumerate(messages or []):
+                if not isinstance(message, dict) or "role" not in message:
+                    problem = f"messages[{index}] must contain a role field"
+                    break
+        if problem is not None:
+            problems.append(f"Line {number}: {problem}")
+    return problems, found or CONVERSATIONAL
+
+
+def _preference_problem(example: dict[str, Any]) -> str | None:
+    """Together's rule for a pair: each output exactly one message, from the assistant."""
+    for key in ("preferred_output", "non_preferred_output"):
+        output = example.get(key)
+        if (
+            not isinstance(output, list)
+            or len(output) != 1
+            or not isinstance(output[0], dict)
+            or output[0].get("role") != "assistant"
+        ):
+            return f"{key} must contain exactly one message from the assistant role"
+    return None

@@ -4,13 +4,19 @@ clients and API reference); its state and its jobs' life are in tests/fakes/toge
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
 from tests.fakes.http import FakeHTTPServer, Request, Response, json_response, sse_response
-from tests.fakes.together_account import USER_NAME, FakeFile, FakeJob, TogetherAccount
+from tests.fakes.together_account import (
+    PREFERENCE,
+    USER_NAME,
+    FakeFile,
+    FakeJob,
+    TogetherAccount,
+    check_file,
+)
 
 TRAINABLE_MODELS = (
     "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
@@ -18,6 +24,7 @@ TRAINABLE_MODELS = (
 )
 LORA_RANK = 64
 PRICE_PER_TOKEN = 0.000_000_5  # dollars; made up, only the shape matters
+DPO_PRICE_FACTOR = 2.5  # DPO costs this much more than SFT (Together's price list, LoRA ≤ 16B)
 CHAT_REPLY = "The tide came in grey and slow, and the harbour held its breath."
 
 
@@ -48,8 +55,9 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
 
     Scenarios: a job that fails (``fail_next_job``), a revoked key (set ``api_key`` to
     something else), no credit (``no_credit``), a model not offered for training (anything
-    outside ``trainable_models``), a file rejected (any line that is not a chat example, or
-    ``reject_line``).
+    outside ``trainable_models``), a file rejected (any line that is neither a chat example
+    nor a preference pair, a file mixing the two, or ``reject_line``), a file that does not
+    suit the job's ``training_method`` (pairs for SFT, chat examples for DPO).
     """
 
     def __init__(self, *, api_key: str = "tgp_v1_fake-key-for-tests-0123456789") -> None:
@@ -145,7 +153,7 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                     return _error("File not found", 404)
                 if not stored.uploaded:
                     return _error("The file has not been uploaded yet.", 400)
-                stored.report = self._validate(stored.data)
+                stored.report, stored.format = check_file(stored.data, self.reject_line)
                 stored.processing_status = "INVALID_FORMAT" if stored.report else "COMPLETED"
                 return json_response(stored.as_json())
 
@@ -221,7 +229,7 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                     return refused
                 size = len(self.files[body["training_file"]].data)
             tokens = size // 4 * int(body.get("n_epochs", 1))
-            price = tokens * PRICE_PER_TOKEN
+            price = tokens * PRICE_PER_TOKEN * (DPO_PRICE_FACTOR if _is_dpo(body) else 1.0)
             return json_response(
                 {
                     "estimation_available": True,
@@ -249,7 +257,8 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                     )
                 job_id = f"ft-{uuid.uuid4()}"
                 stamp, _ = self._now()
-                base = str(body["model"]).split("/")[-1]
+                model = self._base_model(body)
+                base = model.split("/")[-1]
                 suffix = f"-{body['suffix']}" if body.get("suffix") else ""
                 job = FakeJob(
                     id=job_id,
@@ -257,6 +266,7 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                     created_at=stamp,
                     output_name=f"{USER_NAME}/{base}{suffix}-{job_id[3:11]}",
                     total_steps=self.steps_per_job,
+                    model=model,
                     fail_message=self.fail_next_job,
                 )
                 self.fail_next_job = None
@@ -375,7 +385,17 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
     # -- rules shared by the estimate and job creation (call with the lock held)
 
     def _refuse_job(self, body: dict[str, Any]) -> Response | None:
-        model = body.get("model")
+        start = body.get("from_checkpoint")
+        if start and body.get("model"):
+            # The official client never sends both: the checkpoint names its base model.
+            return _error(
+                "You must specify either a model or a checkpoint to start a job from, not both",
+                400,
+                param="from_checkpoint",
+            )
+        if start and self._checkpoint_job(str(start)) is None:
+            return _error(f"Checkpoint {start} was not found.", 404, param="from_checkpoint")
+        model = self._base_model(body)
         if model not in self.trainable_models:
             return _error(f"Model {model} is not supported for fine-tuning.", 400, param="model")
         for key in ("training_file", "validation_file"):
@@ -389,37 +409,54 @@ class FakeTogetherServer(FakeHTTPServer, TogetherAccount):
                     400,
                     param=key,
                 )
+            mismatch = _format_mismatch(body, key, stored)
+            if mismatch is not None:
+                return mismatch
         return None
 
-    def _validate(self, data: bytes) -> list[str]:
-        """Server-side checks, in the words of Together's validation reports."""
-        problems: list[str] = []
-        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
-            if self.reject_line is not None and number == self.reject_line[0]:
-                problems.append(f"Line {number}: {self.reject_line[1]}")
-                continue
-            if not line.strip():
-                continue
-            try:
-                example = json.loads(line)
-            except ValueError:
-                problems.append(f"Line {number}: not valid JSON")
-                continue
-            messages = example.get("messages") if isinstance(example, dict) else None
-            if not isinstance(messages, list) or not messages:
-                problems.append(f"Line {number}: missing the messages field")
-                continue
-            for index, message in enumerate(messages):
-                if not isinstance(message, dict) or "role" not in message:
-                    problems.append(f"Line {number}: messages[{index}] must contain a role field")
-                    break
-        return problems
+    def _checkpoint_job(self, name: str) -> FakeJob | None:
+        """The finished job a ``from_checkpoint`` names: its id or output model name, with an
+        optional ``:{step}``."""
+        wanted = name.split(":", 1)[0]
+        for job in self.jobs.values():
+            if wanted in (job.id, job.output_name) and job.status == "completed":
+                return job
+        return None
+
+    def _base_model(self, body: dict[str, Any]) -> str:
+        start = body.get("from_checkpoint")
+        parent = self._checkpoint_job(str(start)) if start else None
+        return parent.model if parent is not None else str(body.get("model"))
 
     def started_endpoint_names(self) -> set[str]:
         """The names a reply can be asked for by through a started endpoint (caller holds the
         lock)."""
         last = len(ENDPOINT_LIFE) - 1
         return {e["name"] for e in self.endpoints.values() if e["looks"] >= last}
+
+
+def _format_mismatch(body: dict[str, Any], key: str, stored: FakeFile) -> Response | None:
+    """Together's refusal of a file whose format does not suit the training method."""
+    if _is_dpo(body) and stored.format != PREFERENCE:
+        return _error(
+            f"The {key} {stored.id} is in the {stored.format} format, but DPO training needs the "
+            "preference format: input, preferred_output and non_preferred_output on every line.",
+            400,
+            param=key,
+        )
+    if not _is_dpo(body) and stored.format == PREFERENCE:
+        return _error(
+            f"The {key} {stored.id} is in the preference format, which only DPO training "
+            'accepts. Set training_method to {"method": "dpo"}, or send conversational examples.',
+            400,
+            param=key,
+        )
+    return None
+
+
+def _is_dpo(body: dict[str, Any]) -> bool:
+    method = body.get("training_method")
+    return isinstance(method, dict) and method.get("method") == "dpo"
 
 
 # A dedicated endpoint's life, one step per look (GET) at it.

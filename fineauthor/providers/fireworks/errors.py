@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fineauthor.providers.base import ProviderError
+from fineauthor.providers.base import PREFERENCE, ProviderError
 from fineauthor.providers.json_fields import as_dict, as_text
 from fineauthor.providers.scrubbing import scrub
 
@@ -28,6 +28,8 @@ _BILLING_WORDS = re.compile(
 )
 _ACCOUNT_WORDS = re.compile(r"(?i)\baccount\b")
 _MODEL_WORDS = re.compile(r"(?i)\bmodel\b|base_?model|tunable")
+# A refusal that talks about preference pairs: the dataset and the kind of job do not match.
+_PAIR_WORDS = re.compile(r"(?i)preferred_output|preference")
 
 
 def upload_stopped() -> ProviderError:
@@ -100,8 +102,10 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
     file_step: bool = False,
     creating: bool = False,
     model: str | None = None,
+    training: str | None = None,
 ) -> ProviderError:
-    """A Fireworks error reply as a ProviderError whose text a writer can act on."""
+    """A Fireworks error reply as a ProviderError whose text a writer can act on; ``training``
+    is how the job being created learns, when one is."""
     said = said_of(body, secret)
     quoted = f' {NAME} said: "{said}"' if said else ""
     billing = bool(_BILLING_WORDS.search(said))
@@ -140,6 +144,8 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
             ProviderError.SERVER,
             f"{NAME} is having trouble on its side. Try again in a few minutes.",
         )
+    if training and status in (400, 422) and _PAIR_WORDS.search(said):
+        return wrong_kind_of_file(training, quoted)
     if status in (403, 404) and _ACCOUNT_WORDS.search(said) and not _MODEL_WORDS.search(said):
         return ProviderError(
             ProviderError.AUTH,
@@ -178,3 +184,23 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
         f"{NAME} refused the request.{quoted} Check the training settings (or leave them on "
         "automatic) and try again.",
     )
+
+
+def wrong_kind_of_file(training: str, quoted: str) -> ProviderError:
+    """The examples do not suit the kind of training asked for: pairs for a usual training,
+    or ordinary examples for a preference one."""
+    if training == PREFERENCE:
+        text = (
+            f"{NAME} refused the examples for this preference training. A preference training "
+            "learns from pairs of replies to the same request, the one you chose and the one "
+            f"you passed over, and these examples are not such pairs.{quoted} Make the file "
+            "from your choices at the test bench, or train these examples the usual way."
+        )
+    else:
+        text = (
+            f"{NAME} refused the examples: they are pairs of replies for a preference training "
+            "(the one you chose and the one you passed over), not the examples a usual "
+            f"training learns from.{quoted} Train them as a preference round, or choose the "
+            "file of your examples."
+        )
+    return ProviderError(ProviderError.FILE_REJECTED, text)

@@ -1,13 +1,17 @@
-"""Fireworks' supervised fine-tuning jobs as FineAuthor's records: its ``JOB_STATE_*`` words in
-FineAuthor's states and in plain words, the trained model's full name, and a failure's reason
-(with the line of the examples when Fireworks names one).
+"""Fireworks' supervised and DPO fine-tuning jobs as FineAuthor's records: its ``JOB_STATE_*``
+words in FineAuthor's states and in plain words, the trained model's full name, and a failure's
+reason (with the line of the examples when Fireworks names one).
 
 A job (docs.fireworks.ai/api-reference/get-supervised-fine-tuning-job; fw-ai-external/python-sdk
 ``types/supervised_fine_tuning_job.py``) has ``name`` (``accounts/{a}/supervisedFineTuningJobs/
 {id}``), ``dataset``, ``baseModel``, ``outputModel``, ``state``, ``status`` (``{"code",
 "message"}``), ``createTime``, ``completedTime``, ``updateTime``, ``epochs``, ``learningRate``,
-``loraRank``, ``maxContextLength``, ``jobProgress`` (``percent``, ``epoch``, …). Fireworks
-publishes no event list for these jobs, so each state reached is told as one event.
+``loraRank``, ``maxContextLength``, ``jobProgress`` (``percent``, ``epoch``, …). A DPO job
+(docs.fireworks.ai/api-reference/get-dpo-job; python-sdk ``types/dpo_job.py``) is named
+``accounts/{a}/dpoJobs/{id}`` and has the same ``dataset``, ``state``, ``status`` and times, with
+``baseModel``, ``warmStartFrom`` and ``outputModel`` inside ``trainingConfig``, and
+``lossConfig``. Fireworks publishes no event list for these jobs, so each state reached is told
+as one event.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from fineauthor.providers.base import (
     CANCELLED,
     FAILED,
     PAUSED,
+    PREFERENCE,
     QUEUED,
     RUNNING,
     SUCCEEDED,
+    SUPERVISED,
     VALIDATING,
     Job,
     JobEvent,
@@ -85,6 +91,11 @@ def last_segment(name: str) -> str:
     return name.rstrip("/").rsplit("/", 1)[-1]
 
 
+def is_preference_job(name: str) -> bool:
+    """Whether a job id (or full name) is a DPO job's: ``accounts/a/dpoJobs/j1``."""
+    return "dpoJobs/" in name
+
+
 def state_of(word: str) -> str:
     """FineAuthor's state for a Fireworks state word (an unknown one: keep watching)."""
     return STATE_STATES.get(word, RUNNING)
@@ -108,23 +119,29 @@ def model_name(output: str, account: str) -> str:
 
 
 def job_record(data: dict[str, object], *, account: str, secret: str) -> Job:
-    """A Fireworks job object as a Job."""
+    """A Fireworks job object (supervised or DPO) as a Job."""
     word = as_text(data.get("state")) or "JOB_STATE_UNSPECIFIED"
     state = state_of(word)
-    job_id = last_segment(as_text(data.get("name")))
-    output = as_text(data.get("outputModel")) or job_id  # unnamed: the job's id is used
+    name = as_text(data.get("name"))
+    preference = is_preference_job(name)
+    # A DPO job keeps its models in trainingConfig, and is known by its full name.
+    config = as_dict(data.get("trainingConfig")) if preference else data
+    job_id = name if preference else last_segment(name)
+    output = as_text(config.get("outputModel")) or last_segment(name)  # unnamed: the job's id
+    model = as_text(config.get("baseModel")) or as_text(config.get("warmStartFrom"))
     finished = as_time(data.get("completedTime")) or as_time(data.get("updateTime"))
     return Job(
         id=job_id,
         provider=PROVIDER_ID,
         state=state,
         status=status_word(word),
-        model=as_text(data.get("baseModel")),
+        model=model,
         training_file=as_text(data.get("dataset")),
         fine_tuned_model=model_name(output, account) if state == SUCCEEDED else None,
         created_at=as_time(data.get("createTime")),
         finished_at=finished if state in (SUCCEEDED, FAILED, CANCELLED) else None,
         error_message=failure_reason(data, secret) if state == FAILED else None,
+        method=PREFERENCE if preference else SUPERVISED,
     )
 
 

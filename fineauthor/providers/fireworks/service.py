@@ -1,7 +1,7 @@
-"""Fireworks AI: datasets, LoRA supervised fine-tuning jobs, watching and chat, as the Provider
-interface. The control plane is REST over ``httpx2`` at the API root (``/v1/accounts/{a}/…``);
-chat goes through the ``openai`` SDK at ``{root}/inference/v1``. Uploads, job shapes and errors
-are noted in their own modules.
+"""Fireworks AI: datasets, LoRA supervised and preference (DPO) fine-tuning jobs, watching and
+chat, as the Provider interface. The control plane is REST over ``httpx2`` at the API root
+(``/v1/accounts/{a}/…``); chat goes through the ``openai`` SDK at ``{root}/inference/v1``.
+Uploads, job shapes and errors are noted in their own modules.
 
 The job endpoints (docs.fireworks.ai/api-reference/create-supervised-fine-tuning-job and
 get-…; fw-ai-external/python-sdk ``types/supervised_fine_tuning_job_create_params.py``,
@@ -14,6 +14,16 @@ get-…; fw-ai-external/python-sdk ``types/supervised_fine_tuning_job_create_par
 - ``GET .../supervisedFineTuningJobs?pageSize=&pageToken=`` → ``{"supervisedFineTuningJobs":
   [...], "nextPageToken", "totalSize"}``; ``GET .../supervisedFineTuningJobs/{id}`` → the job;
   ``POST .../supervisedFineTuningJobs/{id}:cancel`` with ``{}``.
+- Preference (DPO) jobs live beside them at ``.../dpoJobs`` (docs.fireworks.ai/api-reference/
+  create-dpo-job, get-dpo-job; python-sdk ``resources/dpo_jobs.py``, ``types/dpo_job.py``,
+  ``types/shared_params/reinforcement_learning_loss_config.py``, ``dpo_config.py``): ``POST``
+  with ``dataset``, ``displayName``, ``trainingConfig`` (``baseModel`` *or* ``warmStartFrom``
+  — an earlier LoRA add-on to go on from —, ``outputModel``, ``epochs``, ``learningRate``,
+  ``loraRank``, ``batchSizeSamples``) and ``lossConfig`` (``method: "DPO"`` — unset means GRPO
+  there — and ``dpo: {"beta"}``, which must be above 0 and below 0.5; ``klBeta`` is for the
+  GRPO-like methods); list (``{"dpoJobs": [...], "nextPageToken"}``), get, and ``:cancel``
+  (the gateway's ``Gateway_CancelDpoJob``). A DPO job's id here is its full name,
+  ``accounts/{a}/dpoJobs/{id}``, so it is never taken for a supervised job's bare id.
 - ``GET /v1/accounts/{a}`` → the account (the cheap authenticated call that also proves the
   account id); ``GET /v1/accounts/{a}/models`` → ``{"models": [...], "nextPageToken"}``.
 
@@ -34,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from fineauthor.providers.base import (
+    PREFERENCE,
     Cancelled,
     Checkpoint,
     Deployment,
@@ -53,6 +64,7 @@ from fineauthor.providers.fireworks.chat import inference_url, stream_reply
 from fineauthor.providers.fireworks.errors import NAME
 from fineauthor.providers.fireworks.records import (
     PROVIDER_ID,
+    is_preference_job,
     job_record,
     last_segment,
     state_event,
@@ -80,6 +92,9 @@ class FireworksProvider(Provider):
 
     id = PROVIDER_ID
     name = "Fireworks AI"
+    # DPO jobs, from the base model or warm-started from an earlier LoRA add-on.
+    trains_preferences = True
+    preference_on_top = True
 
     def __init__(
         self,
@@ -175,30 +190,22 @@ class FireworksProvider(Provider):
                 f"{NAME} trains LoRA add-ons only (a small adapter on top of the base model), "
                 "not full fine-tunes. Leave “LoRA” on to train there.",
             )
-        body: dict[str, Any] = {
-            "dataset": training_file,
-            "baseModel": model,
-            "loraRank": LORA_RANK,
-            "displayName": f"FineAuthor: {last_segment(training_file)}"[:60],
-        }
-        if options.suffix:
-            body["outputModel"] = _output_model_id(options.suffix)
-        if options.epochs is not None:
-            body["epochs"] = options.epochs
-        if options.learning_rate_multiplier is not None:
-            body["learningRate"] = BASE_LEARNING_RATE * options.learning_rate_multiplier
-        if options.batch_size is not None:
-            body["batchSizeSamples"] = options.batch_size
-        if options.validation_file_id:
-            body["evaluationDataset"] = options.validation_file_id
+        if options.method == PREFERENCE:
+            collection, body = "/dpoJobs", _dpo_body(model, training_file, options)
+        else:
+            collection, body = (
+                "/supervisedFineTuningJobs",
+                _supervised_body(model, training_file, options),
+            )
         # Never retried: a second request could start a second, paid, job.
         response = self._rest.request(
             "POST",
-            self._rest.account_path("/supervisedFineTuningJobs"),
+            self._rest.account_path(collection),
             json=body,
             retry=False,
             creating=True,
-            model=model,
+            model=options.from_model or model,
+            training=options.method,
         )
         return self._job(self._rest.json(response))
 
@@ -208,7 +215,7 @@ class FireworksProvider(Provider):
 
     def get_job(self, job_id: str) -> Job:
         raw = self._raw_job(job_id)
-        self._fetched = (last_segment(job_id), raw)
+        self._fetched = (self._job_path(job_id), raw)
         return self._job(raw)
 
     def list_jobs(self, limit: int = 20) -> list[Job]:
@@ -216,19 +223,24 @@ class FireworksProvider(Provider):
 
     def cancel_job(self, job_id: str) -> Job:
         # Asking twice to stop is harmless, so this one may be retried.
-        path = self._rest.account_path(f"/supervisedFineTuningJobs/{last_segment(job_id)}")
-        self._rest.request("POST", f"{path}:cancel", json={})
+        self._rest.request("POST", f"{self._job_path(job_id)}:cancel", json={})
         return self.get_job(job_id)
 
     def _all_jobs(self) -> list[Job]:
         raw = self._pages("/supervisedFineTuningJobs", "supervisedFineTuningJobs")
+        raw += self._pages("/dpoJobs", "dpoJobs")
         jobs = [self._job(item) for item in raw]
         oldest = datetime.min.replace(tzinfo=UTC)  # newest first, whatever order they came in
         return sorted(jobs, key=lambda job: job.created_at or oldest, reverse=True)
 
+    def _job_path(self, job_id: str) -> str:
+        """Where a job lives: a DPO job's id is its full name, a supervised job's its bare id
+        (or full name)."""
+        collection = "/dpoJobs" if is_preference_job(job_id) else "/supervisedFineTuningJobs"
+        return self._rest.account_path(f"{collection}/{last_segment(job_id)}")
+
     def _raw_job(self, job_id: str) -> dict[str, Any]:
-        path = self._rest.account_path(f"/supervisedFineTuningJobs/{last_segment(job_id)}")
-        return self._rest.json(self._rest.request("GET", path))
+        return self._rest.json(self._rest.request("GET", self._job_path(job_id)))
 
     def _job(self, data: dict[str, Any]) -> Job:
         return job_record(data, account=self.account, secret=self._rest.api_key)
@@ -253,7 +265,7 @@ class FireworksProvider(Provider):
 
     def events(self, job_id: str, after: str | None = None) -> list[JobEvent]:
         fetched, self._fetched = self._fetched, None
-        if fetched is not None and fetched[0] == last_segment(job_id):
+        if fetched is not None and fetched[0] == self._job_path(job_id):
             raw = fetched[1]
         else:
             raw = self._raw_job(job_id)
@@ -316,6 +328,57 @@ class FireworksProvider(Provider):
             temperature=temperature,
             max_tokens=max_tokens,
         )
+
+
+def _supervised_body(model: str, training_file: str, options: TrainingOptions) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "dataset": training_file,
+        "loraRank": LORA_RANK,
+        "displayName": f"FineAuthor: {last_segment(training_file)}"[:60],
+    }
+    if options.from_model:
+        body["warmStartFrom"] = options.from_model  # never both: Fireworks takes one
+    else:
+        body["baseModel"] = model
+    if options.suffix:
+        body["outputModel"] = _output_model_id(options.suffix)
+    if options.epochs is not None:
+        body["epochs"] = options.epochs
+    if options.learning_rate_multiplier is not None:
+        body["learningRate"] = BASE_LEARNING_RATE * options.learning_rate_multiplier
+    if options.batch_size is not None:
+        body["batchSizeSamples"] = options.batch_size
+    if options.validation_file_id:
+        body["evaluationDataset"] = options.validation_file_id
+    return body
+
+
+def _dpo_body(model: str, training_file: str, options: TrainingOptions) -> dict[str, Any]:
+    """A DPO job: the same training settings, nested under ``trainingConfig``, and the loss
+    named (Fireworks would otherwise pick GRPO). DPO jobs take no evaluation dataset, so a
+    validation file is not sent."""
+    config: dict[str, Any] = {"loraRank": LORA_RANK}
+    if options.from_model:
+        config["warmStartFrom"] = options.from_model  # never both: Fireworks takes one
+    else:
+        config["baseModel"] = model
+    if options.suffix:
+        config["outputModel"] = _output_model_id(options.suffix)
+    if options.epochs is not None:
+        config["epochs"] = options.epochs
+    if options.learning_rate_multiplier is not None:
+        config["learningRate"] = BASE_LEARNING_RATE * options.learning_rate_multiplier
+    if options.batch_size is not None:
+        config["batchSizeSamples"] = options.batch_size
+    loss: dict[str, Any] = {"method": "DPO"}
+    if options.dpo_beta is not None:
+        loss["dpo"] = {"beta": options.dpo_beta}
+    return {
+        "dataset": training_file,
+        "displayName": f"FineAuthor: {last_segment(training_file)}"[:60],
+        "trainingConfig": config,
+        "lossConfig": loss,
+    }
 
 
 def _output_model_id(suffix: str) -> str:

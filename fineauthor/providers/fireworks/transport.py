@@ -75,9 +75,11 @@ class FireworksREST:
         file_step: bool = False,
         creating: bool = False,
         model: str | None = None,
+        training: str | None = None,
     ) -> httpx2.Response:
         """Send one request (again after trouble, when ``retry``); any refusal or broken
-        connection is raised as a ProviderError in plain words."""
+        connection is raised as a ProviderError in plain words. ``training`` is how the job
+        being created learns (supervised or preference), so a refused dataset is explained."""
         all_headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
         all_headers.update(headers or {})
 
@@ -98,7 +100,7 @@ class FireworksREST:
             sleep=self._sleep,
             lost=lambda slow: network_error(slow=slow, creating=creating, upload=file_step),
             refused=lambda response: self._error(
-                response, file_step=file_step, creating=creating, model=model
+                response, file_step=file_step, creating=creating, model=model, training=training
             ),
         )
 
@@ -113,7 +115,13 @@ class FireworksREST:
         return data if isinstance(data, dict) else {}
 
     def _error(
-        self, response: httpx2.Response, *, file_step: bool, creating: bool, model: str | None
+        self,
+        response: httpx2.Response,
+        *,
+        file_step: bool,
+        creating: bool,
+        model: str | None,
+        training: str | None,
     ) -> ProviderError:
         try:
             body = response.json()
@@ -128,4 +136,5 @@ class FireworksREST:
             file_step=file_step,
             creating=creating,
             model=model,
+            training=training,
         )

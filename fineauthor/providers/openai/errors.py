@@ -14,7 +14,7 @@ import openai
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.dates import long_date
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.providers.base import ProviderError
+from fineauthor.providers.base import PREFERENCE, ProviderError
 from fineauthor.providers.openai.records import PROVIDER_ID
 from fineauthor.providers.retries import retry_after
 from fineauthor.providers.scrubbing import scrub
@@ -34,16 +34,20 @@ def call_sdk(
     *,
     model: str | None = None,
     creating: bool = False,
+    training: str | None = None,
 ) -> T:
     """Run one SDK call; anything it raises becomes a ProviderError in plain words. The
     error is raised outside the ``except`` block, so no SDK exception (whose text may hold
-    a masked key) rides along as its context."""
+    a masked key) rides along as its context. ``training`` is how the job being created
+    learns (supervised or preference), so a refused file is explained."""
     try:
         return function()
     except UploadCancelledError:
         problem = cancelled_error()
     except openai.OpenAIError as error:
-        problem = _translate(error, action, secret, model=model, creating=creating)
+        problem = _translate(
+            error, action, secret, model=model, creating=creating, training=training
+        )
     except httpx2.HTTPError:  # a stream broken mid-way is not wrapped by the SDK
         problem = _network_error(action, creating=creating)
     raise problem
@@ -76,7 +80,13 @@ def _network_error(action: str, *, creating: bool = False, timeout: bool = False
 
 
 def _translate(  # noqa: PLR0911  (one answer per kind of trouble, read as a table)
-    error: openai.OpenAIError, action: str, secret: str, *, model: str | None, creating: bool
+    error: openai.OpenAIError,
+    action: str,
+    secret: str,
+    *,
+    model: str | None,
+    creating: bool,
+    training: str | None = None,
 ) -> ProviderError:
     if isinstance(error, openai.APITimeoutError):
         return _network_error(action, creating=creating, timeout=True)
@@ -139,6 +149,8 @@ def _translate(  # noqa: PLR0911  (one answer per kind of trouble, read as a tab
             + " status.openai.com shows whether OpenAI knows about it.",
         )
     said = f" OpenAI said: “{reason}.”" if reason else ""
+    if training and status in (400, 422) and _PAIR_WORDS.search(reason):
+        return _wrong_kind_of_file(training, said)
     if param in ("file", "training_file", "validation_file") or "file" in code:
         line = _line_named(reason)
         where = (
@@ -170,6 +182,30 @@ def _translate(  # noqa: PLR0911  (one answer per kind of trouble, read as a tab
         f"OpenAI refused the request while {action}.{said or ' It did not say why.'} "
         "Change what it names and try again.",
     )
+
+
+# A refusal that talks about preference pairs: the file and the way of training do not match.
+_PAIR_WORDS = re.compile(r"(?i)preferred_output|preference")
+
+
+def _wrong_kind_of_file(training: str, said: str) -> ProviderError:
+    """The file does not suit the way of training asked for: pairs for a usual training, or
+    ordinary examples for a preference one."""
+    if training == PREFERENCE:
+        text = (
+            "OpenAI refused the file for this preference training. A preference training "
+            "learns from pairs of replies to the same request, the one you chose and the one "
+            f"you passed over, and this file does not hold such pairs.{said} Make the file "
+            "from your choices at the test bench, or train these examples the usual way."
+        )
+    else:
+        text = (
+            "OpenAI refused the file: it holds pairs of replies for a preference training "
+            "(the one you chose and the one you passed over), not the examples a usual "
+            f"training learns from.{said} Train it as a preference round, or choose the file "
+            "of your examples."
+        )
+    return ProviderError(ProviderError.FILE_REJECTED, text)
 
 
 def _forbidden(code: str, reason: str, action: str) -> ProviderError:

@@ -10,9 +10,11 @@ from fineauthor.providers.base import (
     CANCELLED,
     FAILED,
     PAUSED,
+    PREFERENCE,
     QUEUED,
     RUNNING,
     SUCCEEDED,
+    SUPERVISED,
     VALIDATING,
     Job,
     JobEvent,
@@ -66,7 +68,13 @@ def job_record(job: Any, secret: str) -> Job:
         estimated_finish=_time(getattr(job, "estimated_finish", None)),
         trained_tokens=job.trained_tokens,
         error_message=message,
+        method=PREFERENCE if _method_type(job) == "dpo" else SUPERVISED,
     )
+
+
+def _method_type(job: Any) -> str | None:
+    """``method.type``: "supervised", "dpo" or "reinforcement" (older jobs carry none)."""
+    return getattr(getattr(job, "method", None), "type", None)
 
 
 def event_record(event: Any, secret: str) -> JobEvent:

@@ -16,6 +16,7 @@ from typing import Any
 from openai import OpenAI
 
 from fineauthor.providers.base import (
+    PREFERENCE,
     Cancelled,
     Checkpoint,
     Job,
@@ -74,6 +75,9 @@ class OpenAIProvider(Provider):
 
     id = PROVIDER_ID
     name = "OpenAI"
+    # DPO; on top of an earlier fine-tune by naming its ``ft:…`` model as the one to train.
+    trains_preferences = True
+    preference_on_top = True
 
     def __init__(
         self,
@@ -129,9 +133,16 @@ class OpenAIProvider(Provider):
         if options.learning_rate_multiplier is not None:
             hyperparameters["learning_rate_multiplier"] = options.learning_rate_multiplier
         # Only what the writer set; OpenAI chooses the rest ("auto").
-        method: dict[str, Any] = {"type": "supervised"}
+        kind = "supervised"
+        if options.method == PREFERENCE:
+            kind = "dpo"
+            if options.dpo_beta is not None:
+                hyperparameters["beta"] = options.dpo_beta
+        method: dict[str, Any] = {"type": kind}
         if hyperparameters:
-            method["supervised"] = {"hyperparameters": hyperparameters}
+            method[kind] = {"hyperparameters": hyperparameters}
+        # A fine-tuned model (``ft:…``) is trained further by naming it as the model.
+        start = options.from_model or model
         extra: dict[str, Any] = {}
         suffix = sanitise_suffix(options.suffix)
         if suffix:
@@ -145,10 +156,11 @@ class OpenAIProvider(Provider):
             self._key,
             "starting the training",
             lambda: once.fine_tuning.jobs.create(
-                model=model, training_file=training_file, method=method, **extra
+                model=start, training_file=training_file, method=method, **extra
             ),
-            model=model,
+            model=start,
             creating=True,
+            training=options.method,
         )
         return job_record(job, self._key)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fineauthor.providers.base import ProviderError
+from fineauthor.providers.base import PREFERENCE, ProviderError
 from fineauthor.providers.json_fields import as_dict, as_list, as_text
 from fineauthor.providers.scrubbing import scrub
 
@@ -23,6 +23,8 @@ _MODEL_REFUSED = re.compile(
     r"(?i)\bmodel\b.*(not (supported|available|found|offered)|unsupported|does not exist|"
     r"no such|unknown|invalid)|(unsupported|unknown|invalid) (base )?model"
 )
+# A refusal that talks about preference pairs: the file and the way of training do not match.
+_PAIR_WORDS = re.compile(r"(?i)preferred_output|preference")
 
 
 def upload_stopped() -> ProviderError:
@@ -72,8 +74,10 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
     model: str | None = None,
     chat: bool = False,
     creating: bool = False,
+    training: str | None = None,
 ) -> ProviderError:
-    """A Together error reply as a ProviderError whose text a writer can act on."""
+    """A Together error reply as a ProviderError whose text a writer can act on; ``training``
+    is how the job being created learns, when one is."""
     error = body.get("error")
     detail = as_dict(error) if isinstance(error, dict) else {}
     said = as_text(detail.get("message")) or (error if isinstance(error, str) else "")
@@ -116,6 +120,8 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
                 else " Nothing is lost; try again in a few minutes."
             ),
         )
+    if training and status in (400, 422) and _PAIR_WORDS.search(said):
+        return wrong_kind_of_file(training, quoted)
     if file_step and status in (400, 415, 422):
         line = _line_of(said)
         return ProviderError(
@@ -161,6 +167,27 @@ def error_from_body(  # noqa: PLR0911 (one return per kind of trouble reads best
         f"Together AI refused the request.{quoted} Check the training settings (or leave "
         "them on automatic) and try again.",
     )
+
+
+def wrong_kind_of_file(training: str, quoted: str) -> ProviderError:
+    """The file does not suit the way of training asked for: pairs for a normal training, or
+    ordinary examples for a preference one."""
+    if training == PREFERENCE:
+        text = (
+            "Together AI refused the file for this preference training. A preference training "
+            "learns from pairs of replies to the same request, the one you chose and the one "
+            "you passed over, and this file does not hold such pairs."
+            f"{quoted} Make the file from your choices at the test bench, or train these "
+            "examples the usual way."
+        )
+    else:
+        text = (
+            "Together AI refused the file: it holds pairs of replies for a preference training "
+            "(the one you chose and the one you passed over), not the examples a usual "
+            f"training learns from.{quoted} Train it as a preference round, or choose the file "
+            "of your examples."
+        )
+    return ProviderError(ProviderError.FILE_REJECTED, text)
 
 
 def raise_if_rejected(body: dict[str, Any], secret: str) -> None:

@@ -13,9 +13,11 @@ from typing import Any
 from fineauthor.providers.base import (
     CANCELLED,
     FAILED,
+    PREFERENCE,
     QUEUED,
     RUNNING,
     SUCCEEDED,
+    SUPERVISED,
     Job,
     JobEvent,
     ProviderError,
@@ -37,7 +39,8 @@ from fineauthor.providers.together.transport import TogetherREST
 #   ``uploading``, ``cancel_requested``, ``cancelled``, ``error``, ``user_error``,
 #   ``completed``), ``model``, ``training_file``, ``model_output_name`` (older:
 #   ``output_name``), ``created_at``, ``updated_at``, ``token_count``, ``progress``
-#   (``estimate_available``, ``seconds_remaining``), ``events`` (together-py
+#   (``estimate_available``, ``seconds_remaining``), ``events``, ``training_method``
+#   (``{"method": "sft" | "dpo", …}``), ``from_checkpoint`` (together-py
 #   ``types/finetune_response.py``; together-python ``types/finetune.py``).
 # - ``GET /fine-tunes/{id}/events`` → ``{"data": [event, …]}``; an event has ``created_at``,
 #   ``level``, ``message``, ``type``, ``step``, ``hash`` and *no id* (together-py
@@ -94,7 +97,15 @@ def job_record(rest: TogetherREST, data: dict[str, Any]) -> Job:
         estimated_finish=estimated,
         trained_tokens=as_int(data.get("token_count")),
         error_message=error,
+        method=PREFERENCE if _method_word(data) == "dpo" else SUPERVISED,
     )
+
+
+def _method_word(data: dict[str, Any]) -> str:
+    """``training_method``'s word: ``"dpo"``, or ``"sft"`` (also when Together says none)."""
+    method = data.get("training_method")
+    word = as_dict(method).get("method") if isinstance(method, dict) else method
+    return as_text(word).lower() or "sft"
 
 
 def _failure_reason(rest: TogetherREST, data: dict[str, Any]) -> str | None:

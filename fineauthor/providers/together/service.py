@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fineauthor.providers.base import (
+    PREFERENCE,
     Cancelled,
     Checkpoint,
     Deployment,
@@ -53,6 +54,12 @@ from fineauthor.providers.together.uploads import find_uploaded_file, upload_fil
 #   ``{"type": "Full"}``), optional ``n_epochs``, ``learning_rate``, ``batch_size``, ``suffix``
 #   (≤ 40 characters), ``validation_file`` with ``n_evals`` → the job
 #   (together-py ``resources/fine_tuning.py`` ``create``; ``lib/resources/fine_tuning.py``).
+#   Preference training adds ``training_method: {"method": "dpo", "dpo_beta"?}`` (supervised
+#   is ``{"method": "sft"}``, Together's default, so we send nothing for it); training on top
+#   of an earlier fine-tune sends ``from_checkpoint`` (its job id or output model name,
+#   optionally ``:{step}``) *instead of* ``model`` — the official client refuses both at once
+#   (together-py ``types/fine_tuning_create_params.py``, ``lib/resources/fine_tuning.py``
+#   ``create_finetune_request``; docs.together.ai/docs/fine-tuning/preference-tuning).
 # - ``GET /fine-tunes`` → ``{"data": [job, …]}``; ``GET /fine-tunes/{id}`` → the job;
 #   ``POST /fine-tunes/{id}/cancel`` → the job.
 # - ``GET /fine-tunes/{id}/metrics`` → ``{"metrics": [{"train/loss": …,
@@ -64,7 +71,8 @@ from fineauthor.providers.together.uploads import find_uploaded_file, upload_fil
 #   (together-py ``types/fine_tuning_list_checkpoints_response.py``,
 #   ``lib/cli/api/fine_tuning/list_checkpoints.py``).
 # - ``POST /fine-tunes/estimate-price`` with ``training_file``, ``model``, ``n_epochs``,
-#   ``training_type``, ``validation_file``, ``n_evals`` → ``estimation_available``,
+#   ``training_type``, ``validation_file``, ``n_evals`` (and ``training_method``,
+#   ``from_checkpoint`` as for a job) → ``estimation_available``,
 #   ``estimated_total_price`` (dollars), ``estimated_train_token_count``,
 #   ``allowed_to_proceed``, ``user_limit`` (together-py ``types/fine_tuning_estimate_price_*``).
 # - ``GET /fine-tunes/models/supported`` → ``{"models": [name, …], "detailed_models": […]}``
@@ -83,6 +91,9 @@ class TogetherProvider(Provider):
 
     id = PROVIDER_ID
     name = "Together AI"
+    # DPO on preference pairs, from the base model or from an earlier fine-tune of it.
+    trains_preferences = True
+    preference_on_top = True
 
     def __init__(
         self,
@@ -187,17 +198,19 @@ class TogetherProvider(Provider):
     # ------------------------------------------------------------------ jobs
 
     def create_job(self, model: str, training_file: str, options: TrainingOptions) -> Job:
-        body: dict[str, Any] = {
-            "model": model,
-            "training_file": training_file,
-            "training_type": self._training_type(model, options),
-        }
+        body = self._job_body(model, training_file, options)
         body.update(_hyperparameters(options))
         if options.suffix:
             body["suffix"] = options.suffix[:40]
         # Never retried: a second request could start a second, paid, job.
         response = self._rest.request(
-            "POST", "/fine-tunes", json=body, retry=False, creating=True, model=model
+            "POST",
+            "/fine-tunes",
+            json=body,
+            retry=False,
+            creating=True,
+            model=options.from_model or model,
+            training=options.method,
         )
         return job_record(self._rest, self._rest.json(response))
 
@@ -306,11 +319,7 @@ class TogetherProvider(Provider):
     def estimate_price(
         self, model: str, training_file: str, options: TrainingOptions
     ) -> PriceEstimate | None:
-        body: dict[str, Any] = {
-            "model": model,
-            "training_file": training_file,
-            "training_type": self._training_type(model, options),
-        }
+        body = self._job_body(model, training_file, options)
         if options.epochs is not None:
             body["n_epochs"] = options.epochs
         if options.validation_file_id:
@@ -318,7 +327,9 @@ class TogetherProvider(Provider):
             body["n_evals"] = _EVALS_WITH_VALIDATION
         # Only asks for a quote, so it may be retried.
         data = self._rest.json(
-            self._rest.request("POST", "/fine-tunes/estimate-price", json=body, model=model)
+            self._rest.request(
+                "POST", "/fine-tunes/estimate-price", json=body, model=options.from_model or model
+            )
         )
         if data.get("estimation_available") is False:
             return None
@@ -370,6 +381,27 @@ class TogetherProvider(Provider):
 
     def list_deployments(self) -> list[Deployment]:
         return self._deployments.every()
+
+    # ------------------------------------------------------------------ what a job is
+
+    def _job_body(self, model: str, training_file: str, options: TrainingOptions) -> dict[str, Any]:
+        """What a job and its price quote share: where it starts from, the file, LoRA or full,
+        and how it learns. The LoRA rank comes from the base model's limits even when the job
+        starts from an earlier fine-tune of it."""
+        body: dict[str, Any] = {
+            "training_file": training_file,
+            "training_type": self._training_type(model, options),
+        }
+        if options.from_model:
+            body["from_checkpoint"] = options.from_model
+        else:
+            body["model"] = model
+        if options.method == PREFERENCE:
+            method: dict[str, Any] = {"method": "dpo"}
+            if options.dpo_beta is not None:
+                method["dpo_beta"] = options.dpo_beta
+            body["training_method"] = method
+        return body
 
     # ------------------------------------------------------------------ the model's limits
 

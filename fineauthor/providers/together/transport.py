@@ -58,9 +58,11 @@ class TogetherREST:
         file_step: bool = False,
         creating: bool = False,
         model: str | None = None,
+        training: str | None = None,
     ) -> httpx2.Response:
         """Send one request (again after trouble, when ``retry``); any refusal or broken
-        connection is raised as a ProviderError in plain words."""
+        connection is raised as a ProviderError in plain words. ``training`` is how the job
+        being created learns (supervised or preference), so a refused file is explained."""
         headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
 
         def send() -> httpx2.Response:
@@ -81,6 +83,7 @@ class TogetherREST:
                 model=model,
                 path=path,
                 creating=creating,
+                training=training,
             ),
             accepted=lambda response: (
                 response.status_code < 300 or (accept_redirect and response.is_redirect)
@@ -108,6 +111,7 @@ def _error_from_response(
     model: str | None = None,
     path: str = "",
     creating: bool = False,
+    training: str | None = None,
 ) -> ProviderError:
     try:
         body = response.json()
@@ -122,4 +126,5 @@ def _error_from_response(
         model=model,
         chat=path == "/chat/completions",
         creating=creating,
+        training=training,
     )
