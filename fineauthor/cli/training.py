@@ -43,6 +43,21 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
         help="start a fresh attempt: send the examples again and start a new training, even "
         "if these examples were sent or trained before",
     )
+    train.add_argument(
+        "--method",
+        choices=("supervised", "preference"),
+        default="supervised",
+        help="what the model learns from: the project's examples (supervised, the default), "
+        "or the choices you made between two replies at the test bench (preference; the "
+        "round builds on your latest model trained there from the same base, where the "
+        "service allows it)",
+    )
+    train.add_argument(
+        "--on-top-of",
+        metavar="MODEL",
+        help="preference only: the trained model to build on, by the name the service gave it "
+        "(the newest one this project trained there is used when left out)",
+    )
     train.add_argument("--json", action="store_true", help="print JSON lines")
 
     jobs = commands.add_parser("jobs", help="list the training jobs on a service")
@@ -117,7 +132,7 @@ def _refuse_if_closed(provider_id: str, day: date) -> None:
 def run_train(options: argparse.Namespace) -> int:
     from fineauthor.core.catalog import load_catalog
     from fineauthor.core.project.project import Project
-    from fineauthor.providers.base import TrainingOptions
+    from fineauthor.providers.base import PREFERENCE, TrainingOptions
     from fineauthor.providers.registry import open_provider
     from fineauthor.training.attempts import service_account, start_training
     from fineauthor.training.prepare import prepare, prepare_file
@@ -126,10 +141,21 @@ def run_train(options: argparse.Namespace) -> int:
     catalog = load_catalog()
     _refuse_if_closed(options.provider, today())
     model = catalog.model(options.model)
+    preference = options.method == PREFERENCE
+    if options.on_top_of and not preference:
+        raise FineAuthorError("--on-top-of goes with --method preference only.")
     key = _key(options.provider)
     provider = open_provider(options.provider, key)
     source: Path = options.source
-    if source.suffix == ".fineauthor":
+    from_model = None
+    if preference:
+        if source.suffix != ".fineauthor":
+            raise FineAuthorError(
+                "Preference training learns from a project's choices: give a .fineauthor "
+                "project (a file of choices can be brought into one with fineauthor import)."
+            )
+        project, dataset, from_model = _preference_round(options, provider, model, out)
+    elif source.suffix == ".fineauthor":
         project = Project.open(source)
         dataset = prepare(project, model, provider.id)
     else:
@@ -138,11 +164,16 @@ def run_train(options: argparse.Namespace) -> int:
     with project:
         estimate = dataset.report.estimate
         cost = "unknown" if estimate.cost_usd is None else f"about ${estimate.cost_usd:,.2f}"
+        what = (
+            f"{dataset.examples:,} {'choice' if dataset.examples == 1 else 'choices'}"
+            if preference
+            else f"{dataset.examples:,} {'example' if dataset.examples == 1 else 'examples'}"
+        )
+        rates = " at its preference-training price" if preference else ""
         out.event(
             "message",
-            f"{dataset.examples:,} examples, {estimate.billed_tokens:,} billed tokens over "
-            f"{estimate.epochs} passes: {cost} to train {model.name} on {provider.name} "
-            "(an estimate).",
+            f"{what}, {estimate.billed_tokens:,} billed tokens over {estimate.epochs} passes: "
+            f"{cost} to train {model.name} on {provider.name}{rates} (an estimate).",
             level="info",
             message=f"estimated cost: {cost}",
         )
@@ -151,7 +182,10 @@ def run_train(options: argparse.Namespace) -> int:
                 "fineauthor: Not started. Add --yes to start without being asked.", file=sys.stderr
             )
             return UNUSABLE
-        training = TrainingOptions(epochs=options.epochs, suffix=options.suffix)
+        training = TrainingOptions(
+            epochs=options.epochs, suffix=options.suffix, method=options.method,
+            from_model=from_model,
+        )  # fmt: skip
         job = start_training(
             project,
             provider,
@@ -166,7 +200,8 @@ def run_train(options: argparse.Namespace) -> int:
             (row["file_id"] for row in reversed(project.jobs()) if row["job_id"] == job.id),
             job.training_file,
         )
-        out.event("uploaded", f"Uploaded the examples ({file_id}).", file_id=file_id)
+        sent = "choices" if preference else "examples"
+        out.event("uploaded", f"Uploaded the {sent} ({file_id}).", file_id=file_id)
         out.event(
             "job",
             f"Training job {job.id} created on {provider.name}. Follow it with: "
@@ -175,6 +210,24 @@ def run_train(options: argparse.Namespace) -> int:
             provider=provider.id,
         )
     return OK
+
+
+def _preference_round(options: argparse.Namespace, provider, model, out: _Out):
+    """The project, its choices frozen for ``provider``, and the trained model the round builds
+    on (None: the base model), said in one line first."""
+    from fineauthor.core.project.project import Project
+    from fineauthor.training.preference_round import prepare_preferences
+
+    project = Project.open(options.source)
+    try:
+        dataset = prepare_preferences(
+            project, model, provider, epochs=options.epochs, on_top_of=options.on_top_of
+        )
+    except BaseException:
+        project.close()
+        raise
+    out.event("message", dataset.start_note, level="info", message=dataset.start_note)
+    return project, dataset, dataset.from_model
 
 
 def _confirmed() -> bool:

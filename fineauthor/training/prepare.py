@@ -20,6 +20,7 @@ from fineauthor.core.dataset.checks import (
     project_check_settings,
 )
 from fineauthor.core.dataset.export import training_bytes
+from fineauthor.core.dataset.pair_checks import PairReport
 from fineauthor.core.dataset.service_rules import CONVERSATION, FORMAT_NAMES
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.core.project.project import Project
@@ -28,7 +29,7 @@ from fineauthor.core.project.project import Project
 class TrainingRefused(FineAuthorError):  # noqa: N818  (a refusal, read by writers)
     """The examples have problems that would stop training; ``report`` lists them."""
 
-    def __init__(self, report: CheckReport) -> None:
+    def __init__(self, report: CheckReport | PairReport) -> None:
         count = len(report.errors)
         noun = "problem" if count == 1 else "problems"
         super().__init__(
@@ -40,12 +41,17 @@ class TrainingRefused(FineAuthorError):  # noqa: N818  (a refusal, read by write
 
 @dataclass(frozen=True)
 class PreparedDataset:
-    """The examples frozen as the exact bytes that will be sent, and what the check said."""
+    """The examples (or, for preference training, the choices) frozen as the exact bytes that
+    will be sent, and what the check said. ``examples`` counts the lines of the file."""
 
     jsonl: bytes
     sha256: str
     examples: int
-    report: CheckReport
+    report: CheckReport | PairReport
+    # Preference training only: the writer's trained model the round builds on (None: the
+    # base model), and a sentence saying so.
+    from_model: str | None = None
+    start_note: str = ""
 
     @property
     def upload_name(self) -> str:
