@@ -19,7 +19,7 @@ press per prompt is a small price for that calm.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -34,9 +34,6 @@ from fineauthor.ui.bench.round_state import (
 from fineauthor.ui.bench.round_widgets import RoundProgress, RoundSetup
 from fineauthor.ui.widgets.plurals import plural
 
-if TYPE_CHECKING:
-    from fineauthor.ui.bench.bench_window import BenchWindow
-
 COUNT_DELAY_MS = 700  # recount the askable examples after a pause in editing
 
 
@@ -46,7 +43,8 @@ class BatchRound(QObject):
 
     stepped = Signal()  # the round moved on: a prompt was chosen, or the round stopped or ended
 
-    def __init__(self, window: BenchWindow) -> None:
+    def __init__(self, window: Any) -> None:
+        # ``window`` is the BenchWindow that owns the round; not imported, as it imports this.
         super().__init__(window)
         self.window = window
         self.document = window.document
