@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.providers.base import CANCELLED, Provider
+from fineauthor.providers.base import CANCELLED, PREFERENCE, Provider
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.job_words import short_hash, state_text, time_text
 from fineauthor.ui.training.watch_view import WatchView
@@ -70,6 +70,13 @@ def _shutdown_date(model_id: str | None) -> date | None:
         return load_catalog().model(model_id).shutdown_date
     except FineAuthorError:
         return None
+
+
+def is_preference_round(row: dict[str, Any]) -> bool:
+    """Whether a job-history row is a round of training on the writer's choices."""
+    detail = row["detail"] if isinstance(row["detail"], dict) else {}
+    options = detail.get("options")
+    return isinstance(options, dict) and options.get("method") == PREFERENCE
 
 
 def _model_name(model_id: str | None) -> str:
@@ -128,7 +135,7 @@ class JobsModel(QAbstractTableModel):
             self.tr("Service"),
             self.tr("Base model"),
             self.tr("Status"),
-            self.tr("Examples sent"),
+            self.tr("Sent"),
             self.tr("Cost"),
             self.tr("Your model"),
             self.tr("Works until"),
@@ -181,9 +188,11 @@ class JobsModel(QAbstractTableModel):
         fingerprint = short_hash(row["dataset_sha256"])
         if not isinstance(count, int):
             return fingerprint
-        examples = (self.tr("1 example") if count == 1 else self.tr("%1 examples")).replace(
-            "%1", f"{count:,}"
-        )
+        if is_preference_round(row):
+            one, many = self.tr("1 choice"), self.tr("%1 choices")
+        else:
+            one, many = self.tr("1 example"), self.tr("%1 examples")
+        examples = (one if count == 1 else many).replace("%1", f"{count:,}")
         return f"{examples} · {fingerprint}" if fingerprint else examples
 
     def status_text(self, row: dict[str, Any]) -> str:

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from fineauthor.core.catalog import ModelInfo, ProviderInfo
+from fineauthor.core.dataset.pair_checks import PairReport
 from fineauthor.ui.training.train_layout import button_row, heading_label, wrapped_label
 from fineauthor.ui.widgets.labels import muted
+from fineauthor.ui.widgets.plurals import plural
 from fineauthor.ui.widgets.price_words import (
     about_money,
     day_text,
@@ -42,9 +44,7 @@ class RefusedPage(QWidget):
         self.problems_list = QListWidget()
         self.problems_list.setWordWrap(True)
         self.problems_list.setAccessibleName(self.tr("Problems to fix first"))
-        nothing = muted(
-            wrapped_label(self.tr("Nothing was sent: your examples are still only here."))
-        )
+        self.nothing_sent = muted(wrapped_label())
         back = QPushButton(self.tr("Back"))
         back.clicked.connect(self.backRequested)
         close = QPushButton(self.tr("Close"))
@@ -54,12 +54,39 @@ class RefusedPage(QWidget):
         layout.addWidget(heading_label(self.tr("Training can’t start yet")))
         layout.addWidget(self.refused_summary)
         layout.addWidget(self.problems_list, 1)
-        layout.addWidget(nothing)
+        layout.addWidget(self.nothing_sent)
         layout.addLayout(button_row(back, close))
 
-    def show_report(self, report: Any) -> None:
-        """The check ``report``'s errors (a core.dataset CheckReport), each on its line."""
+    def show_report(self, report: Any, *, choices: bool = False) -> None:
+        """The check ``report``'s errors (a core.dataset CheckReport, or the PairReport of the
+        writer's ``choices``), each on its line."""
         count = len(report.errors)
+        self.nothing_sent.setText(
+            self.tr("Nothing was sent: your choices are still only here.")
+            if choices
+            else self.tr("Nothing was sent: your examples are still only here.")
+        )
+        if choices:
+            self.refused_summary.setText(
+                plural(
+                    count,
+                    self.tr(
+                        "The check found 1 problem that would stop the training. Fix it in "
+                        "the Choices tab beside your examples, then train again."
+                    ),
+                    self.tr(
+                        "The check found {count} problems that would stop the training. Fix "
+                        "them in the Choices tab beside your examples, then train again."
+                    ),
+                )
+            )
+        else:
+            self._examples_summary(count)
+        self.problems_list.clear()
+        for problem in report.errors:
+            self.problems_list.addItem(problem.message)
+
+    def _examples_summary(self, count: int) -> None:
         self.refused_summary.setText(
             self.tr(
                 "The check found 1 problem that would stop the training. Fix it in the editor "
@@ -71,9 +98,6 @@ class RefusedPage(QWidget):
                 "editor (the check report links to each), then train again."
             ).replace("%1", QLocale().toString(count))
         )
-        self.problems_list.clear()
-        for problem in report.errors:
-            self.problems_list.addItem(problem.message)
 
 
 class EstimatePage(QWidget):
@@ -99,8 +123,10 @@ class EstimatePage(QWidget):
             ("cost", self.tr("Cost:")),
             ("use", self.tr("Using it afterwards:")),
         )
+        self.estimate_names: dict[str, QLabel] = {}
         for row, (key, title) in enumerate(rows):
             name = QLabel(title)
+            self.estimate_names[key] = name
             name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             value = wrapped_label()
             value.setAccessibleName(title.rstrip(":"))
@@ -110,6 +136,8 @@ class EstimatePage(QWidget):
         frame = QFrame()
         frame.setFrameShape(QFrame.Shape.StyledPanel)
         frame.setLayout(self.estimate_grid)
+        self.start_label = wrapped_label()
+        self.start_label.setAccessibleName(self.tr("Where this round starts"))
         self.estimate_note = muted(wrapped_label())
         self.advice_label = wrapped_label()
         self.confirm_label = heading_label("")
@@ -125,6 +153,7 @@ class EstimatePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading_label(self.tr("Estimate")))
         layout.addWidget(frame)
+        layout.addWidget(self.start_label)
         layout.addWidget(self.estimate_note)
         layout.addWidget(self.advice_label)
         layout.addSpacing(24)
@@ -147,10 +176,22 @@ class EstimatePage(QWidget):
         passes are left automatic."""
         locale = QLocale()
         report = dataset.report
+        choices = isinstance(report, PairReport)  # a round of the writer's choices
         values = self.estimate_values
         values["service"].setText(f"{info.name} · {model.name}")
+        self.estimate_names["examples"].setText(
+            self.tr("Choices:") if choices else self.tr("Examples:")
+        )
         values["examples"].setText(locale.toString(dataset.examples))
-        values["passes"].setText(self._passes_text(report.estimate, model, info, chosen_epochs))
+        self.start_label.setText(dataset.start_note)
+        self.start_label.setVisible(choices)
+        passes = self._passes_text(report.estimate, model, info, chosen_epochs)
+        if choices:
+            passes = passes.replace(
+                self.tr("(one pass reads every example once)"),
+                self.tr("(one pass reads every choice once)"),
+            )
+        values["passes"].setText(passes)
         values["tokens"].setText(
             self.tr("about %1 (a token is a word or a piece of a word)").replace(
                 "%1", locale.toString(report.estimate.billed_tokens)
@@ -171,7 +212,7 @@ class EstimatePage(QWidget):
                     "%3 of a model this size (about %4 billion parameters) as of %2. The bill "
                     "from %1 may differ a little."
                 )
-                .replace("%3", method_text(lora=lora))
+                .replace("%3", method_text(lora=lora, preference=choices))
                 .replace("%4", locale.toString(model.size_b, "g", 4))
             )
         elif report.estimate.cost_usd is not None:
@@ -188,27 +229,49 @@ class EstimatePage(QWidget):
         self.estimate_note.setText(note.replace("%1", info.name).replace("%2", as_of))
         warnings = len(report.warnings)
         self.advice_label.setVisible(bool(warnings))
+        where = self.tr("beside your choices") if choices else self.tr("in the check report")
         self.advice_label.setText(
             (
-                self.tr("The check also has 1 suggestion (not a problem) in the check report.")
+                self.tr("The check also has 1 suggestion (not a problem) %2.")
                 if warnings == 1
-                else self.tr(
-                    "The check also has %1 suggestions (not problems) in the check report."
-                )
-            ).replace("%1", locale.toString(warnings))
+                else self.tr("The check also has %1 suggestions (not problems) %2.")
+            )
+            .replace("%1", locale.toString(warnings))
+            .replace("%2", where)
         )
         count = locale.toString(dataset.examples)
-        question = (
-            self.tr("Send your 1 example to %2 and start training?")
-            if dataset.examples == 1
-            else self.tr("Send your %1 examples to %2 and start training?")
-        )
+        if choices:
+            question = (
+                self.tr("Send your 1 choice to %2 and start training?")
+                if dataset.examples == 1
+                else self.tr("Send your %1 choices to %2 and start training?")
+            )
+        else:
+            question = (
+                self.tr("Send your 1 example to %2 and start training?")
+                if dataset.examples == 1
+                else self.tr("Send your %1 examples to %2 and start training?")
+            )
         self.confirm_label.setText(question.replace("%1", count).replace("%2", info.name))
+        self.send_button.setAccessibleName(
+            self.tr("Send the choices and start training")
+            if choices
+            else self.tr("Send the examples and start training")
+        )
         self.nothing_label.setText(
-            self.tr(
-                "Nothing has left this computer yet. Send and Train sends your examples to %1 "
-                "and starts the training; if %1 quotes a price of its own, you see it and "
-                "confirm once more first. You can stop the training while it runs."
+            (
+                self.tr(
+                    "Nothing has left this computer yet. Send and Train sends your choices (each "
+                    "prompt with both replies) to %1 and starts the training; if %1 quotes a "
+                    "price of its own, you see it and confirm once more first. You can stop the "
+                    "training while it runs."
+                )
+                if choices
+                else self.tr(
+                    "Nothing has left this computer yet. Send and Train sends your examples to "
+                    "%1 and starts the training; if %1 quotes a price of its own, you see it and "
+                    "confirm once more first. You can stop the training while it runs."
+                )
             ).replace("%1", info.name)
         )
 

@@ -6,6 +6,7 @@ set, and the collapsed Advanced settings."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -25,10 +26,11 @@ from PySide6.QtWidgets import (
 
 from fineauthor.core.catalog import Catalog, ModelInfo, ProviderInfo, load_catalog
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.providers.base import TrainingOptions
+from fineauthor.providers.base import PREFERENCE, TrainingOptions
 from fineauthor.ui.report.check_runner import chosen_model
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.training.accounts_shortcut import open_accounts_settings
+from fineauthor.ui.training.learn_from import LearnFromChoice
 from fineauthor.ui.training.train_advanced_settings import AdvancedSettings
 from fineauthor.ui.training.train_layout import button_row, wrapped_label
 from fineauthor.ui.widgets.labels import muted
@@ -112,15 +114,19 @@ class ChoosePage(QWidget):
         self.advanced_panel = AdvancedSettings(document.settings.style_name)
         self.advanced_panel.setVisible(False)
 
-        self.check_button = QPushButton(self.tr("Check My Examples"))
-        self.check_button.setAccessibleName(self.tr("Check the examples and see the estimate"))
+        self.learn_from = LearnFromChoice(document)
+        self.learn_from.changed.connect(self._learn_from_changed)
+
+        self.check_button = QPushButton()
         self.check_button.setDefault(True)
         self.check_button.clicked.connect(self.checkRequested)
+        self._learn_from_changed()
         cancel = QPushButton(self.tr("Cancel"))
         cancel.clicked.connect(self.cancelRequested)
 
         form = _label_grid(
             (
+                (self.tr("Learn from:"), self.learn_from),
                 (self.tr("Train with:"), self.service_box),
                 ("", self.availability_label),
                 ("", self.policy_label),
@@ -130,9 +136,19 @@ class ChoosePage(QWidget):
                 (self.tr("Key:"), key_row),
             )
         )
+        self._offer_learn_from(form)
         layout = QVBoxLayout(self)
         layout.addWidget(self._scrolling(form), 1)
         layout.addLayout(button_row(cancel, self.check_button))
+
+    def _offer_learn_from(self, form: QGridLayout) -> None:
+        """The question (the form's first row) is asked once the writer has made choices at
+        the test bench: a first training has only examples to learn from."""
+        has_choices = self.document.pair_count() > 0
+        self.learn_from.setVisible(has_choices)
+        title = form.itemAtPosition(0, 0)
+        if title is not None and title.widget() is not None:
+            title.widget().setVisible(has_choices)
 
     def _scrolling(self, form: QGridLayout) -> QScrollArea:
         """The choice in a scroll area, the buttons below it staying put: with Advanced open on
@@ -376,8 +392,20 @@ class ChoosePage(QWidget):
         )
 
     def training_options(self) -> TrainingOptions:
-        """What the Advanced settings say; "Automatic" leaves the service's choice."""
-        return self.advanced_panel.training_options()
+        """What the Advanced settings say ("Automatic" leaves the service's choice), and
+        whether the model learns from the examples or from the writer's choices."""
+        options = self.advanced_panel.training_options()
+        if self.learn_from.preference:
+            return replace(options, method=PREFERENCE)
+        return options
+
+    def _learn_from_changed(self) -> None:
+        if self.learn_from.preference:
+            self.check_button.setText(self.tr("Check My Choices"))
+            self.check_button.setAccessibleName(self.tr("Check the choices and see the estimate"))
+        else:
+            self.check_button.setText(self.tr("Check My Examples"))
+            self.check_button.setAccessibleName(self.tr("Check the examples and see the estimate"))
 
 
 def _label_grid(rows: tuple[tuple[str, QWidget | QHBoxLayout], ...]) -> QGridLayout:

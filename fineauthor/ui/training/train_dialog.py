@@ -26,7 +26,7 @@ them, the way from one page to the next, and the running of each step in the bac
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QDialog, QFrame, QLabel, QStackedWidget, QVBoxLayo
 
 from fineauthor.core.catalog import load_catalog
 from fineauthor.core.errors import FineAuthorError
-from fineauthor.providers.base import Job, Provider, TrainingOptions
+from fineauthor.providers.base import PREFERENCE, Job, Provider, TrainingOptions
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.shell.workers import Task, run_in_background
 from fineauthor.ui.training.train_check_pages import EstimatePage, RefusedPage
@@ -170,7 +170,14 @@ class TrainDialog(QDialog):
             return
         project, model, provider_id = self.document.project, choose.model, choose.service.id
         self.options = choose.training_options()
-        work = check_work(project, model, provider_id, self.options.epochs, lora=self.options.lora)
+        work = check_work(
+            project,
+            model,
+            provider_id,
+            self.options.epochs,
+            lora=self.options.lora,
+            preference=self.options.method == PREFERENCE,
+        )
         choose.set_checking(True)
         self._run(work, self._checked, retry=self.check)
 
@@ -178,6 +185,8 @@ class TrainDialog(QDialog):
         choose = self.choose_page
         choose.set_checking(False)
         self.dataset = dataset
+        # A round of choices builds on the writer's trained model where the service can.
+        self.options = replace(self.options, from_model=dataset.from_model)
         self.estimate_page.show_estimate(
             dataset, choose.service, choose.model, self.options.epochs, lora=self.options.lora
         )
@@ -185,7 +194,7 @@ class TrainDialog(QDialog):
 
     def _show_refused(self, report: Any) -> None:
         self.choose_page.set_checking(False)
-        self.refused_page.show_report(report)
+        self.refused_page.show_report(report, choices=self.options.method == PREFERENCE)
         self._show_page(self.refused_page, 1)
 
     # Step 2: send ---------------------------------------------------------------------------

@@ -30,13 +30,25 @@ class Sent:
 
 
 def check_work(
-    project: Any, model: ModelInfo, provider_id: str, epochs: int | None, *, lora: bool = True
+    project: Any,
+    model: ModelInfo,
+    provider_id: str,
+    epochs: int | None,
+    *,
+    lora: bool = True,
+    preference: bool = False,
 ) -> Work:
-    """Step 1: check the examples for ``model`` and freeze them (nothing is sent); the estimate
-    is for the ``epochs`` the writer chose, when they chose, and for the method (``lora``)."""
+    """Step 1: check the examples (or, for ``preference``, the writer's choices) for ``model``
+    and freeze them (nothing is sent); the estimate is for the ``epochs`` the writer chose, when
+    they chose, and for the method (``lora``)."""
+    from fineauthor.providers.registry import provider_class
+    from fineauthor.training.preference_round import prepare_preferences
     from fineauthor.training.prepare import prepare
 
     def work(_progress: Callable[[int], None], _cancelled: Callable[[], bool]) -> Any:
+        if preference:
+            service = provider_class(provider_id)
+            return prepare_preferences(project, model, service, epochs=epochs, lora=lora)
         dataset = prepare(project, model, provider_id)
         if epochs is not None or not lora:  # the estimate for what the writer chose
             tokens = [fact.tokens for fact in dataset.report.facts]

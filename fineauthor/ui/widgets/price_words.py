@@ -47,8 +47,12 @@ def moment_text(moment: QDateTime) -> str:
     return f"{day}, {locale.toString(local.time(), QLocale.FormatType.ShortFormat)}"
 
 
-def method_text(*, lora: bool) -> str:
+def method_text(*, lora: bool, preference: bool = False) -> str:
     """The training method in a few plain words."""
+    if preference:
+        if lora:
+            return _tr("LoRA training from choices between two replies (preference training)")
+        return _tr("full training from choices between two replies (preference training)")
     if lora:
         return _tr("LoRA training (a small add-on to the model, the cheaper way)")
     return _tr("full training (every part of the model)")
