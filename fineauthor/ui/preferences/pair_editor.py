@@ -145,13 +145,12 @@ class PairEditor(QWidget):
         parts = [source_text(pair.source)]
         if pair.created:
             parts.append(when_text(pair.created))
+        text = " · ".join(parts)
         if pair.preferred_model and pair.other_model:
-            parts.append(
-                self.tr("you preferred {better}'s reply over {worse}'s").format(
-                    better=pair.preferred_model, worse=pair.other_model
-                )
-            )
-        self.where.setText(" · ".join(parts))
+            # Model names are long ids: on a line of their own, not glued to an apostrophe.
+            models = self.tr("The reply you preferred came from {better}; the other from {worse}.")
+            text += "\n" + models.format(better=pair.preferred_model, worse=pair.other_model)
+        self.where.setText(text)
         self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
     def _show_lengths(self) -> None:

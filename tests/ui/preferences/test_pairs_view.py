@@ -100,8 +100,10 @@ def test_choices_beside_the_examples_edited_swapped_deleted_with_undo(
     assert editor.current_id == first
     assert editor.preferred_field.text() == f"{BETTER} (1)"
     assert editor.other_field.text() == f"{WORSE} (1)"
-    assert "you preferred ft:hush's reply over gpt-4.1-mini's" in editor.where.text()
-    view.grab().save(str(screenshot_folder / "choices.png"))
+    assert "The reply you preferred came from ft:hush; the other from gpt-4.1-mini." in (
+        editor.where.text()
+    )
+    view.grab().save(str(screenshot_folder / "choices-editing.png"))
 
     # Typing is saved at once, and undone as one burst.
     editor.preferred_field.editor.setFocus()
