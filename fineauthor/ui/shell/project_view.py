@@ -112,7 +112,9 @@ class ProjectView(QSplitter):
         total = sum(sizes)
         share = self.width() * 258 // 1000
         report = min(REPORT_WIDTH, max(self.report.minimumSizeHint().width(), share))
-        self.setSizes([sizes[0], total - sizes[0] - report, report])
+        wanted = [sizes[0], total - sizes[0] - report, report]
+        if wanted != sizes:  # setting the same sizes again still costs a relayout of every pane
+            self.setSizes(wanted)
 
     def _divider_dragged(self) -> None:
         self._divider_moved = True
