@@ -70,9 +70,14 @@ class PairReportPanel(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.headline)
         layout.addWidget(self.findings, 1)
-        layout.addWidget(bold(QLabel(self.tr("A round of training on them"))))
-        layout.addLayout(totals)
-        layout.addWidget(self.cost_label)
+        self._totals = QWidget()
+        column = QVBoxLayout(self._totals)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(bold(QLabel(self.tr("A round of training on them"))))
+        column.addLayout(totals)
+        column.addWidget(self.cost_label)
+        layout.addWidget(self._totals)
+        layout.addStretch(0)
 
         self._timer = QTimer(self, singleShot=True, interval=QUIET_MS)
         self._timer.timeout.connect(self.check_now)
@@ -108,8 +113,17 @@ class PairReportPanel(QWidget):
         locale = QLocale()
         errors, warnings = len(report.errors), len(report.warnings)
         if not report.pairs:
+            # Nothing to fix: the writer simply has not chosen yet (the list says how).
             self.headline.setText(self.tr("No choices to check yet"))
-        elif errors:
+            self.findings.clear()
+            self.findings.hide()
+            self._totals.hide()
+            self.cost_label.setText("")
+            self.checked.emit()
+            return
+        self.findings.show()
+        self._totals.show()
+        if errors:
             self.headline.setText(
                 plural(
                     errors,

@@ -177,3 +177,19 @@ def test_the_choices_are_checked_beside_them_and_a_finding_opens_its_choice(
 
     view.lists.setCurrentIndex(0)  # back to the examples
     assert view.right.currentWidget() is view.report
+
+
+def test_no_choices_yet_is_no_problem(qtbot, tmp_path: Path) -> None:
+    with Project.create(tmp_path / "new.fineauthor") as project:
+        document = ProjectDocument(project)
+        shown = ProjectView(document)
+        qtbot.addWidget(shown)
+        shown.show()
+        shown.show_choices()
+        report = shown.pair_report
+        qtbot.waitUntil(lambda: report.report is not None, timeout=10000)
+        assert report.headline.text() == "No choices to check yet"
+        assert report.findings.isHidden()  # not a red "needs at least 1 choice"
+        assert shown.lists.tabText(1) == "Choices (0)"
+        shown.shutdown()
+        document.close()
