@@ -301,6 +301,14 @@ class FakeFireworksServer(FakeHTTPServer, FireworksAccount):
                 names = [j.output_model(self.account) for j in done]
             return json_response({"models": [{"name": name} for name in names]})
 
+        @route("GET", "/inference/v1/models")
+        def serverless(request: Request) -> Response:
+            # What answers at once, billed per token: the base models (OpenAI's list shape).
+            with self.state_lock:
+                names = list(self.tunable_models)
+            data = [{"id": n, "object": "model", "owned_by": "fireworks"} for n in names]
+            return json_response({"object": "list", "data": data})
+
         @route("POST", "/inference/v1/chat/completions")
         def chat(request: Request) -> Response:
             body = request.json() or {}

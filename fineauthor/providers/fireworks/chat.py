@@ -46,6 +46,14 @@ def stream_reply(
     return _pieces(stream, secret=secret, account=account, model=model)
 
 
+def serverless_models(client: openai.OpenAI, *, secret: str, account: str) -> list[str]:
+    """The models Fireworks answers with straight away, pay per token (``GET
+    {API root}/inference/v1/models``, OpenAI's list shape): what writing prompts from prose can
+    use without a deployment of one's own."""
+    page = _call(client.models.list, secret=secret, account=account, model="")
+    return [model.id for model in page if getattr(model, "id", "")]
+
+
 def _pieces(stream: Any, *, secret: str, account: str, model: str) -> Iterator[str]:
     chunks = iter(stream)
     end = object()

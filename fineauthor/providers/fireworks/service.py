@@ -60,7 +60,7 @@ from fineauthor.providers.base import (
     UploadedFile,
 )
 from fineauthor.providers.fireworks import deployments
-from fineauthor.providers.fireworks.chat import inference_url, stream_reply
+from fineauthor.providers.fireworks.chat import inference_url, serverless_models, stream_reply
 from fineauthor.providers.fireworks.errors import NAME
 from fineauthor.providers.fireworks.records import (
     PROVIDER_ID,
@@ -302,6 +302,24 @@ class FireworksProvider(Provider):
 
     # ------------------------------------------------------------------ chat
 
+    def chat_models(self) -> list[RemoteModel]:
+        # Not list_models: that lists the account's own trained models, which answer only on
+        # a deployment of the writer's; these answer at once, billed per token.
+        names = serverless_models(self._chat(), secret=self._rest.api_key, account=self.account)
+        return [RemoteModel(id=name, owned_by="fireworks") for name in names]
+
+    def _chat(self) -> Any:  # an openai.OpenAI, made (and openai imported) on first use
+        if self._chat_client is None:
+            import openai  # heavy: only when the bench or the prompt writer asks
+
+            self._chat_client = openai.OpenAI(
+                api_key=self._rest.api_key,
+                base_url=inference_url(self.base_url),
+                timeout=self._rest.timeout,
+                max_retries=self._rest.max_retries,
+            )
+        return self._chat_client
+
     def chat(
         self,
         model: str,
@@ -310,17 +328,8 @@ class FireworksProvider(Provider):
         temperature: float = 1.0,
         max_tokens: int | None = None,
     ) -> Iterator[str]:
-        if self._chat_client is None:
-            import openai  # heavy: only when the bench asks
-
-            self._chat_client = openai.OpenAI(
-                api_key=self._rest.api_key,
-                base_url=inference_url(self.base_url),
-                timeout=self._rest.timeout,
-                max_retries=self._rest.max_retries,
-            )
         return stream_reply(
-            self._chat_client,
+            self._chat(),
             secret=self._rest.api_key,
             account=self.account,
             model=model,
