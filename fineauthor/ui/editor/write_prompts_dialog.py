@@ -257,9 +257,10 @@ class WritePromptsDialog(QDialog):
 
         if self._lookup is not None:
             self._lookup.cancel()
-        self._lookup = run_in_background(work)
-        self._lookup.succeeded.connect(self._models_found)
-        self._lookup.failed.connect(self._lookup_failed)
+        # Connected as it starts: a quick answer, emitted before a later connect, is lost.
+        self._lookup = run_in_background(
+            work, on_success=self._models_found, on_failure=self._lookup_failed
+        )
 
     def _current(self) -> bool:
         """Whether the answer arriving is from the latest look (not one for an older choice)."""
@@ -318,9 +319,10 @@ class WritePromptsDialog(QDialog):
 
         if self._lookup is not None:
             self._lookup.cancel()
-        self._lookup = run_in_background(work)
-        self._lookup.succeeded.connect(self._planned)
-        self._lookup.failed.connect(self._lookup_failed)
+        # Connected as it starts: a quick answer, emitted before a later connect, is lost.
+        self._lookup = run_in_background(
+            work, on_success=self._planned, on_failure=self._lookup_failed
+        )
 
     @Slot(object)
     def _planned(self, plan: PromptPlan) -> None:

@@ -40,6 +40,7 @@ class PairReportPanel(QWidget):
         self.report: PairReport | None = None
         self._task: Task | None = None
         self._ids: tuple[int, ...] = ()
+        self._generation = 0  # which check's report is the one to show
         self.setAccessibleName(self.tr("Check of your choices"))
         self.headline = bold(QLabel(wordWrap=True))
         # Room for two lines: in the stack beside the editor a wrapped label is given the
@@ -100,13 +101,17 @@ class PairReportPanel(QWidget):
         def work(_progress, _cancelled) -> PairReport:
             return check_project_pairs(pairs, settings, model, cache=project)
 
-        task = run_in_background(work)
-        task.succeeded.connect(lambda report: self._show(task, report, ids))
-        task.failed.connect(self._failed)
-        self._task = task
+        self._generation += 1
+        generation = self._generation
+        # Connected as it starts: a quick report, emitted before a later connect, is lost.
+        self._task = run_in_background(
+            work,
+            on_success=lambda report: self._show(generation, report, ids),
+            on_failure=self._failed,
+        )
 
-    def _show(self, task: Task, report: PairReport, ids: tuple[int, ...]) -> None:
-        if task is not self._task:
+    def _show(self, generation: int, report: PairReport, ids: tuple[int, ...]) -> None:
+        if generation != self._generation:
             return  # a newer check is on its way
         self._task = None
         self.report, self._ids = report, ids

@@ -187,13 +187,15 @@ class CheckRunner(QObject):
             return check_project(project, settings, progress, cancelled)
 
         shared = self._shared
+        started: list[Task] = []  # the task, for its own end (it may end before it is known)
         task = run_in_background(
             work,
             on_success=lambda result: shared.alive and self._succeeded(generation, ids, result),
             on_failure=lambda message: shared.alive and self._failed(generation, message),
+            on_finished=lambda: shared.alive and started and self._finished(started[0]),
         )
+        started.append(task)
         self._task = shared.task = task
-        task.finished.connect(lambda: shared.alive and self._finished(task))
         self._set_busy(True)
 
     def _succeeded(

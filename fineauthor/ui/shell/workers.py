@@ -84,9 +84,13 @@ def run_in_background(
     on_success: Callable[[Any], None] | None = None,
     on_failure: Callable[[str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
     pool: QThreadPool | None = None,
 ) -> Task:
-    """Start ``work`` on the thread pool. A bug in it goes to the friendly error dialog."""
+    """Start ``work`` on the thread pool. A bug in it goes to the friendly error dialog.
+
+    Pass the handlers here: the work may end before this returns, and a signal emitted before
+    a handler is connected to it reaches nobody."""
     task = Task()
     if on_success is not None:
         task.succeeded.connect(on_success)
@@ -94,6 +98,8 @@ def run_in_background(
         task.failed.connect(on_failure)
     if on_progress is not None:
         task.progressed.connect(on_progress)
+    if on_finished is not None:
+        task.finished.connect(on_finished)
     task.crashed.connect(_report_crash)
     _running.add(task)
     task.finished.connect(lambda: _running.discard(task))

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from fineauthor.core.dataset.prompt_origin import MODEL, TEMPLATE, WRITER
 from fineauthor.core.project.project import Project
 from fineauthor.providers.local.address import BASE_URL_ENV
 from fineauthor.ui.editor.example_list_model import REVIEW_ROLE
+from fineauthor.ui.editor.write_prompts_dialog import WritePromptsDialog
 from fineauthor.ui.shell.document import ProjectDocument
 from fineauthor.ui.shell.project_view import ProjectView
 from tests.fakes.chat_server import FakeChatServer
@@ -41,6 +42,19 @@ def view(qtbot, tmp_path: Path) -> Iterator[ProjectView]:
     document.close()
 
 
+def _ready(qtbot, dialog: WritePromptsDialog) -> None:
+    """Wait until the dialog may start; if it never may, say what it told the writer."""
+    try:
+        qtbot.waitUntil(dialog.start_button.isEnabled, timeout=10000)
+    except qtbot.TimeoutError as waited:
+        pool = QThreadPool.globalInstance()
+        said = (
+            f"never ready to start; the dialog said: {dialog.status.text()!r}; background "
+            f"threads busy: {pool.activeThreadCount()} of {pool.maxThreadCount()}"
+        )
+        raise AssertionError(said) from waited
+
+
 def _origins(document: ProjectDocument) -> list[str]:
     return [document.example(i).prompt_origin.by for i in document.ids()]
 
@@ -59,7 +73,7 @@ def test_prompts_written_from_the_scenes_reviewed_and_undone(
     assert not panel.only_review.isVisible()  # nothing to review yet
 
     dialog = panel.write_prompts()
-    qtbot.waitUntil(dialog.start_button.isEnabled, timeout=10000)
+    _ready(qtbot, dialog)
     assert dialog.service.currentText() == "On this computer (Ollama, LM Studio…)"
     assert dialog.model.currentText() == "llama3.2:3b"
     assert "Your prose stays on this computer" in dialog.privacy.text()
@@ -124,7 +138,7 @@ def test_accepting_several_at_once_and_a_flagged_prompt_says_why(
     panel, document = view.examples, view.document
     chat.script("Rewrite the passage above.", "Rewrite the passage above, please.")
     dialog = panel.write_prompts()
-    qtbot.waitUntil(dialog.start_button.isEnabled, timeout=10000)
+    _ready(qtbot, dialog)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.state == "finished", timeout=15000)
     assert "1 of them still fails a check" in dialog.status.text()
@@ -160,7 +174,7 @@ def test_stopping_keeps_what_came_and_no_chat_program_is_said_plainly(
 def test_a_manuscript_import_offers_to_write_its_prompts(
     qtbot, window, tmp_path: Path, chat: FakeChatServer
 ) -> None:
-    from fineauthor.ui.editor.write_prompts_dialog import WritePromptsDialog
+
     from fineauthor.ui.importing.manuscript_dialog import ManuscriptImportDialog
     from tests.paths import FIXTURES
 

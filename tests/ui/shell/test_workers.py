@@ -13,12 +13,9 @@ def test_waiting_replies_do_not_hold_up_other_work(qtbot) -> None:
     release = threading.Event()
     ended: list[bool] = []
     for _ in range(3):
-        run_in_background(lambda _p, _c: release.wait(30)).finished.connect(
-            lambda: ended.append(True)
-        )
+        run_in_background(lambda _p, _c: release.wait(30), on_success=ended.append)
     results: list[str] = []
-    task = run_in_background(lambda _p, _c: "counted")
-    task.succeeded.connect(results.append)
+    run_in_background(lambda _p, _c: "counted", on_success=results.append)
     try:
         qtbot.waitUntil(lambda: results == ["counted"], timeout=5000)
     finally:
