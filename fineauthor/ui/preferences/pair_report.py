@@ -98,19 +98,18 @@ class PairReportPanel(QWidget):
         project = self.document.project
         self.headline.setText(self.tr("Checking your choices…"))
 
-        def work(_progress, _cancelled) -> PairReport:
-            return check_project_pairs(pairs, settings, model, cache=project)
+        def work(_progress, _cancelled) -> tuple[int, PairReport, tuple[int, ...]]:
+            return generation, check_project_pairs(pairs, settings, model, cache=project), ids
 
         self._generation += 1
         generation = self._generation
-        # Connected as it starts: a quick report, emitted before a later connect, is lost.
-        self._task = run_in_background(
-            work,
-            on_success=lambda report: self._show(generation, report, ids),
-            on_failure=self._failed,
-        )
+        # Handlers connected as it starts (a quick report emitted before a later connect is
+        # lost), and bound methods, which Qt lets go of with the panel when it closes.
+        self._task = run_in_background(work, on_success=self._report_ready, on_failure=self._failed)
 
-    def _show(self, generation: int, report: PairReport, ids: tuple[int, ...]) -> None:
+    @Slot(object)
+    def _report_ready(self, result: tuple[int, PairReport, tuple[int, ...]]) -> None:
+        generation, report, ids = result
         if generation != self._generation:
             return  # a newer check is on its way
         self._task = None
