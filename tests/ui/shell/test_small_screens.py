@@ -51,6 +51,8 @@ for name, made in (("planning guide", FirstFineTuneWizard), ("settings", Setting
     found[name] = (other.size().toTuple(), other.minimumSizeHint().toTuple())
     other.close()
 window.close()
+from fineauthor.ui.shell.workers import shutdown_workers
+shutdown_workers()  # as the app ends: no check still running while Python shuts down
 print(json.dumps(found))
 """
 
@@ -70,6 +72,7 @@ def test_every_window_opens_inside_a_1024_by_640_screen(tmp_path: Path, fineauth
         os.environ,
         QT_QPA_PLATFORM=f"offscreen:configfile={screen}",
         FINEAUTHOR_HOME=str(fineauthor_home),
+        PYTHONFAULTHANDLER="1",  # a crash says where it happened
     )
     result = subprocess.run(
         [sys.executable, "-c", _OPEN_EVERY_WINDOW, str(tmp_path)],
