@@ -157,9 +157,9 @@ def run_train(options: argparse.Namespace) -> int:
         project, dataset, from_model = _preference_round(options, provider, model, out)
     elif source.suffix == ".fineauthor":
         project = Project.open(source)
-        dataset = prepare(project, model, provider.id)
+        dataset = prepare(project, model, provider.id, epochs=options.epochs)
     else:
-        dataset = prepare_file(source, model, provider.id)
+        dataset = prepare_file(source, model, provider.id, epochs=options.epochs)
         project = _ledger()
     with project:
         estimate = dataset.report.estimate

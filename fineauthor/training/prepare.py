@@ -6,7 +6,7 @@ job)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fineauthor.core.catalog import ModelInfo
@@ -19,6 +19,7 @@ from fineauthor.core.dataset.checks import (
     file_items,
     project_check_settings,
 )
+from fineauthor.core.dataset.estimate import estimate
 from fineauthor.core.dataset.export import training_bytes
 from fineauthor.core.dataset.pair_checks import PairReport
 from fineauthor.core.dataset.service_rules import CONVERSATION, FORMAT_NAMES
@@ -60,19 +61,35 @@ class PreparedDataset:
         return f"fineauthor-{self.sha256[:16]}.jsonl"
 
 
-def prepare(project: Project, model: ModelInfo, provider_id: str) -> PreparedDataset:
-    """Check the project for ``model`` on ``provider_id`` and freeze its examples for it.
-    Raises TrainingRefused when the check finds problems."""
+def prepare(
+    project: Project,
+    model: ModelInfo,
+    provider_id: str,
+    *,
+    epochs: int | None = None,
+    lora: bool = True,
+) -> PreparedDataset:
+    """Check the project for ``model`` on ``provider_id`` and freeze its examples for it, with
+    the estimate for the passes the writer chose (``epochs``; None leaves them to the service)
+    and the method (``lora``). Raises TrainingRefused when the check finds problems."""
     settings = project_check_settings(project.settings, model, provider_id)
     items = example_items(project.examples(), settings.rules)
     report = check_items(items, settings, cache=project)
     if report.errors:
         raise TrainingRefused(report)
     data = training_bytes(project.examples(), provider_id)
+    report = _priced(report, model, epochs, lora)
     return PreparedDataset(data, hashlib.sha256(data).hexdigest(), report.examples, report)
 
 
-def prepare_file(path: Path, model: ModelInfo, provider_id: str) -> PreparedDataset:
+def prepare_file(
+    path: Path,
+    model: ModelInfo,
+    provider_id: str,
+    *,
+    epochs: int | None = None,
+    lora: bool = True,
+) -> PreparedDataset:
     """The same for a JSONL training file that is not in a project. Only conversations are
     sent: the other formats a service may read are checked but not trained from here."""
     settings = CheckSettings(model=model, service=provider_id)
@@ -88,4 +105,14 @@ def prepare_file(path: Path, model: ModelInfo, provider_id: str) -> PreparedData
     items = file_items(path, settings.rules)
     examples = (item.example for item in items if item.example is not None)
     data = training_bytes(examples, provider_id)
+    report = _priced(report, model, epochs, lora)
     return PreparedDataset(data, hashlib.sha256(data).hexdigest(), report.examples, report)
+
+
+def _priced(report: CheckReport, model: ModelInfo, epochs: int | None, lora: bool) -> CheckReport:
+    """``report`` with its estimate for the passes and method the writer chose (the check
+    itself prices the service's default passes, as a LoRA)."""
+    if epochs is None and lora:
+        return report
+    figures = estimate((fact.tokens for fact in report.facts), model, epochs=epochs, lora=lora)
+    return replace(report, estimate=figures)

@@ -114,3 +114,21 @@ def test_a_lost_creation_never_found_is_said_truthfully(server, project_path, ca
     assert "may have started it anyway" in err and "looked for it 3 times" in err
     assert "nothing is lost" not in err.lower() and "nothing was lost" not in err.lower()
     assert server.jobs == {}
+
+
+def test_the_estimate_is_for_the_passes_asked_for(server, project_path, capsys):
+    def estimate_line(*extra: str) -> str:
+        command = ["train", str(project_path), "--provider", "openai", "--model", MODEL]
+        assert main([*command, "--yes", *extra]) == 0
+        return next(line for line in capsys.readouterr().out.splitlines() if "billed" in line)
+
+    def billed(line: str) -> int:
+        return int(line.split(" billed tokens")[0].rsplit(" ", 1)[-1].replace(",", ""))
+
+    twice = estimate_line("--epochs", "2")
+    six = estimate_line("--epochs", "6", "--new")
+
+    assert "over 2 passes" in twice and "over 6 passes" in six
+    assert billed(six) == 3 * billed(twice) > 0
+    last = server.jobs[server.job_order[-1]]
+    assert last.data["hyperparameters"]["n_epochs"] == 6  # the service is asked for them too

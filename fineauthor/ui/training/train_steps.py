@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from fineauthor.core.catalog import ModelInfo
-from fineauthor.core.dataset.estimate import estimate
 from fineauthor.core.errors import FineAuthorError
 from fineauthor.providers.base import Job, PriceEstimate, Provider, ProviderError, TrainingOptions
 
@@ -49,12 +48,7 @@ def check_work(
         if preference:
             service = provider_class(provider_id)
             return prepare_preferences(project, model, service, epochs=epochs, lora=lora)
-        dataset = prepare(project, model, provider_id)
-        if epochs is not None or not lora:  # the estimate for what the writer chose
-            tokens = [fact.tokens for fact in dataset.report.facts]
-            figures = estimate(tokens, model, epochs=epochs, lora=lora)
-            dataset = replace(dataset, report=replace(dataset.report, estimate=figures))
-        return dataset
+        return prepare(project, model, provider_id, epochs=epochs, lora=lora)
 
     return work
 
