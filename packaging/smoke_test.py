@@ -33,9 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from x11_screen import ScreenError, VirtualScreen, xvfb_available
-
 from build import ROOT, bundle_path, program_path
+from x11_screen import ScreenError, VirtualScreen, xvfb_available
 
 TIMEOUT = 120  # seconds for any one command; a hang is a failure, not a stuck CI
 SCREENSHOT = ROOT / "build" / "smoke-xcb.png"

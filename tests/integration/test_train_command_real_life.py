@@ -123,7 +123,7 @@ def test_the_estimate_is_for_the_passes_asked_for(server, project_path, capsys):
         return next(line for line in capsys.readouterr().out.splitlines() if "billed" in line)
 
     def billed(line: str) -> int:
-        return int(line.split(" billed tokens")[0].rsplit(" ", 1)[-1].replace(",", ""))
+        return int(line.split(" billed tokens", maxsplit=1)[0].rsplit(" ", 1)[-1].replace(",", ""))
 
     twice = estimate_line("--epochs", "2")
     six = estimate_line("--epochs", "6", "--new")
