@@ -13,8 +13,8 @@ document's edit methods. What the document then reports (``exampleChanged``, ``s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPalette, QTextCursor
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -59,6 +59,8 @@ class ExampleEditor(QWidget):
     ``zoom_in``/``zoom_out``/``zoom_reset`` for Ctrl+= / Ctrl+- / Ctrl+0, and the check report
     calls ``highlight`` to show the writer the text a problem is about.
     """
+
+    fontChanged = Signal(QFont)  # noqa: N815  (the writer's font or zoom changed)
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +131,11 @@ class ExampleEditor(QWidget):
     def current_id(self) -> int | None:
         """The id of the example shown, or None."""
         return self._id
+
+    @property
+    def prose_font(self) -> QFont:
+        """The font the prose is shown in, zoom included."""
+        return self._font
 
     @property
     def font_size(self) -> float:
@@ -208,10 +215,15 @@ class ExampleEditor(QWidget):
         self.response_field.setFocus()
 
     def zoom_in(self) -> None:
-        self._zoom_by(1)
+        self.zoom_by(1)
 
     def zoom_out(self) -> None:
-        self._zoom_by(-1)
+        self.zoom_by(-1)
+
+    def zoom_by(self, step: int) -> None:
+        """Make the prose ``step`` points larger (smaller when negative), within limits."""
+        self._zoom += step
+        self._apply_font()
 
     def zoom_reset(self) -> None:
         self._zoom = 0
@@ -301,7 +313,7 @@ class ExampleEditor(QWidget):
         )
         field.set_prose_font(self._font)
         field.edited.connect(lambda text, f=field: self._field_edited(f, text))
-        field.zoomRequested.connect(self._zoom_by)
+        field.zoomRequested.connect(self.zoom_by)
         tokens_button = QToolButton(field)
         tokens_button.setObjectName("showTokens")
         tokens_button.setText(self.tr("Show as tokens"))
@@ -433,10 +445,7 @@ class ExampleEditor(QWidget):
         self._font = prose_font(self._family, size)
         for field in self.fields():
             field.set_prose_font(self._font)
-
-    def _zoom_by(self, step: int) -> None:
-        self._zoom += step
-        self._apply_font()
+        self.fontChanged.emit(self._font)
 
     # -- the writer's edits ----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ then reports is shown without being echoed back as an edit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -29,6 +29,8 @@ from fineauthor.ui.widgets.labels import muted
 
 class PairEditor(QWidget):
     """Edit one pair of a :class:`ProjectDocument`; ``show_pair(None)`` shows a calm page."""
+
+    zoomRequested = Signal(int)  # noqa: N815  (Ctrl+wheel in a reply: larger or smaller text)
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,7 +116,13 @@ class PairEditor(QWidget):
             parent=self,
         )
         field.set_prose_font(font)
+        field.zoomRequested.connect(self.zoomRequested)
         return field
+
+    def set_prose_font(self, font: QFont) -> None:
+        """Show the prompt and both replies in ``font`` (the writer's, zoom included)."""
+        for field in (self.prompt_field, self.preferred_field, self.other_field):
+            field.set_prose_font(font)
 
     @property
     def current_id(self) -> int | None:

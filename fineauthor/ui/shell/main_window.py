@@ -190,6 +190,9 @@ class MainWindow(WindowActions):
         document.undo_stack.canUndoChanged.connect(self._update_actions)
         document.undo_stack.canRedoChanged.connect(self._update_actions)
         view.examples.addAction(self.delete_action)  # where its shortcut works
+        view.pairs.addAction(self.delete_action)
+        view.listChanged.connect(self._follow_list)
+        view.set_report_shown(self.report_action.isChecked())  # as the writer last left it
         self.pages.addWidget(view)
         self.pages.setCurrentWidget(view)
         remember_recent_project(project.path)
@@ -306,6 +309,7 @@ class MainWindow(WindowActions):
         )
         self.saved_label.setVisible(is_open)
         self.toolbar.setVisible(is_open)
+        self._follow_list()
 
     # Saving is automatic: the status bar says so --------------------------------------------
 

@@ -5,7 +5,7 @@ in place of an example."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QTabWidget, QWidget
 
@@ -22,6 +22,8 @@ REPORT_WIDTH = 330  # the check report's width at 1280 × 800 and on larger scre
 
 class ProjectView(QSplitter):
     """The three panes of an open project. Views talk to each other only through signals."""
+
+    listChanged = Signal()  # noqa: N815  (the examples or the choices were turned to)
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -58,6 +60,10 @@ class ProjectView(QSplitter):
 
         self.examples.currentExampleChanged.connect(self.editor.show_example)
         self.pairs.currentPairChanged.connect(self.pair_editor.show_pair)
+        # The choices are read in the writer's font and zoom, as the examples are.
+        self.pair_editor.set_prose_font(self.editor.prose_font)
+        self.editor.fontChanged.connect(self.pair_editor.set_prose_font)
+        self.pair_editor.zoomRequested.connect(self.editor.zoom_by)
         self.pair_report.pairRequested.connect(self.go_to_pair)
         document.pairsChanged.connect(self._count_pairs)
         self._count_pairs()
@@ -77,6 +83,19 @@ class ProjectView(QSplitter):
         self.editor.show_example(None)
         self.pair_editor.show_pair(None)
 
+    @property
+    def showing_choices(self) -> bool:
+        """Whether the writer is on the Choices tab (else the examples)."""
+        return self.lists.currentWidget() is self.pairs
+
+    def show_examples(self) -> None:
+        """Turn to the examples."""
+        self.lists.setCurrentWidget(self.examples)
+
+    def set_report_shown(self, shown: bool) -> None:
+        """Show or hide the right-hand pane: the check of the examples or of the choices."""
+        self.right.setVisible(shown)
+
     def show_choices(self) -> None:
         """Turn to the writer's choices (preference pairs), the first one open."""
         self.lists.setCurrentWidget(self.pairs)
@@ -89,9 +108,10 @@ class ProjectView(QSplitter):
         self.pairs.select_pair(pair_id)
 
     def _list_changed(self, _index: int) -> None:
-        choices = self.lists.currentWidget() is self.pairs
+        choices = self.showing_choices
         self.middle.setCurrentWidget(self.pair_editor if choices else self.editor)
         self.right.setCurrentWidget(self.pair_report if choices else self.report)
+        self.listChanged.emit()
 
     def _count_pairs(self) -> None:
         count = self.document.pair_count()
@@ -127,7 +147,7 @@ class ProjectView(QSplitter):
         """Show one example and, when given, the words a problem is about."""
         if example_id not in self.document.ids():
             return
-        self.lists.setCurrentWidget(self.examples)
+        self.show_examples()
         self.examples.select_example(example_id)
         self.editor.show_example(example_id)
         if quote:

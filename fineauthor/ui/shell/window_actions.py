@@ -280,23 +280,47 @@ class WindowActions(QMainWindow):
         if self.document is not None:
             self.document.undo_stack.redo()
 
+    # The example commands act on what the writer is looking at: Find and Add Example turn to
+    # the examples, Delete deletes the chosen choices on the Choices tab.
+
     def _find(self) -> None:
         if self.view is not None:
+            self.view.show_examples()
             self.view.examples.search.setFocus()
             self.view.examples.search.selectAll()
 
     def _add_example(self) -> None:
         if self.view is not None:
+            self.view.show_examples()
             self.view.examples.add_example()
             self.view.editor.focus_response()
 
     def _duplicate(self) -> None:
-        if self.view is not None:
+        if self.view is not None and not self.view.showing_choices:
             self.view.examples.duplicate_selected()
 
     def _delete(self) -> None:
-        if self.view is not None:
+        if self.view is None:
+            return
+        if self.view.showing_choices:
+            self.view.pairs.delete_selected()
+        else:
             self.view.examples.delete_selected()
+
+    def _follow_list(self) -> None:
+        """Name Delete for what it deletes, and offer Duplicate only for examples."""
+        choices = self.view is not None and self.view.showing_choices
+        if choices:
+            self.delete_action.setText(self.tr("&Delete Choice"))
+            self.delete_action.setToolTip(
+                self.tr("Delete the chosen choices (Undo brings them back)")
+            )
+        else:
+            self.delete_action.setText(self.tr("&Delete Example"))
+            self.delete_action.setToolTip(
+                self.tr("Delete the chosen examples (Undo brings them back)")
+            )
+        self.duplicate_action.setEnabled(self.view is not None and not choices)
 
     def _write_prompts(self) -> None:
         if self.view is not None:
@@ -316,4 +340,4 @@ class WindowActions(QMainWindow):
 
     def _toggle_report(self, shown: bool) -> None:
         if self.view is not None:
-            self.view.report.setVisible(shown)
+            self.view.set_report_shown(shown)

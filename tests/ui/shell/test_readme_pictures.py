@@ -88,4 +88,7 @@ def test_the_main_window_pictures(qtbot, window, tmp_path: Path, screenshot_fold
     _settle()
     assert pairs.headline.text() == "1 problem to fix before training on your choices"
     assert view.pair_editor.isVisible() and not view.editor.isVisible()
+    # The toolbar speaks of the choices now: Delete deletes one, Duplicate is for examples.
+    assert window.delete_action.text() == "&Delete Choice"
+    assert not window.duplicate_action.isEnabled()
     window.grab().save(str(screenshot_folder / "choices.png"))
