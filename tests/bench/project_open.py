@@ -192,22 +192,31 @@ def measure_memory(path: Path, read: str) -> dict[str, int]:
 
 
 def time_upgrade(path: Path, folder: Path) -> float:
-    """Open a copy of the project as schema 1 (no stored word counts) left it: the migration."""
+    """Open the project's rows in a file made with schema 1 (no stored word counts): the
+    upgrade to today's schema. The old file is built from schema 1's own statements, so it
+    stays a true schema 1 file however many versions come after it."""
     from fineauthor.core.project.project import Project
+    from fineauthor.core.project.schema import APPLICATION_ID, MIGRATIONS, migrate
 
     old = folder / "Schema 1.fineauthor"
-    shutil.copyfile(path, old)
     with contextlib.closing(sqlite3.connect(old, isolation_level=None)) as connection:
-        for statement in (
-            "DROP INDEX messages_prompts",
-            "DROP INDEX messages_summary",
-            "ALTER TABLE messages DROP COLUMN head",
-            "ALTER TABLE messages DROP COLUMN words",
-            "ALTER TABLE jobs DROP COLUMN base_url",  # schema 3's, which schema 1 lacked too
-            "ALTER TABLE jobs DROP COLUMN key_fingerprint",
-        ):
-            connection.execute(statement)
-        connection.execute("PRAGMA user_version = 1")
+        connection.execute("BEGIN")
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+        migrate(connection, 0, MIGRATIONS[:1])
+        connection.execute("ATTACH DATABASE ? AS today", (str(path),))
+        tables = [row[0] for row in connection.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%'"
+        )]  # fmt: skip
+        for table in tables:
+            columns = ", ".join(
+                row[1] for row in connection.execute(f"PRAGMA main.table_info({table})")
+            )
+            connection.execute(
+                f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM today.{table}"
+            )
+        connection.execute("COMMIT")
+        connection.execute("DETACH DATABASE today")
         connection.execute("VACUUM")
     started = time.perf_counter()
     Project.open(old).close()
