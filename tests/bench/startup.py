@@ -9,13 +9,19 @@ cache (PYTHONDONTWRITEBYTECODE); then every start compiles FineAuthor's own modu
 while the bare window's come compiled from the install, so that figure is printed too, for
 comparison only. The cache goes to a temporary folder, never into the tree.
 
-Usage: python tests/bench/startup.py [--runs 7]
+With --instructions (and valgrind installed) it also counts the instructions each start runs,
+under callgrind: slower (about half a minute), but the same on every run however busy the
+machine is, where the times above can move by a fifth between runs.
+
+Usage: python tests/bench/startup.py [--runs 7] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,9 +59,27 @@ def medians(env: dict[str, str], runs: int) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(app)
 
 
+def instructions(arguments: list[str], env: dict[str, str], folder: str) -> int:
+    """The instructions one start runs, counted by valgrind's callgrind."""
+    out = os.path.join(folder, "callgrind.out")
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *arguments],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    found = re.search(r"Collected : (\d+)", result.stderr)
+    if found is None:
+        raise SystemExit("callgrind printed no instruction count")
+    return int(found.group(1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--instructions", action="store_true", help="also count instructions")
     options = parser.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["FINEAUTHOR_HOME"] = tempfile.mkdtemp(prefix="fineauthor-bench-home-")
@@ -72,6 +96,18 @@ def main() -> int:
         print(
             f"for comparison, with this machine's module cache forbidden: {app_cold * 1000:.0f} "
             f"ms vs {bare_cold * 1000:.0f} ms = {app_cold / bare_cold:.2f}×"
+        )
+    if options.instructions:
+        if shutil.which("valgrind") is None:
+            raise SystemExit("--instructions needs valgrind")
+        folder = tempfile.mkdtemp(prefix="fineauthor-bench-callgrind-")
+        bare_count = instructions([sys.executable, "-c", BARE_WINDOW], as_writers, folder)
+        app_count = instructions(
+            [sys.executable, "-m", "fineauthor", "--exit-when-ready"], as_writers, folder
+        )
+        print(
+            f"instructions (callgrind): {app_count / 1e6:,.0f} M vs {bare_count / 1e6:,.0f} M "
+            f"= {app_count / bare_count:.2f}×"
         )
     print("within budget" if ratio <= 2 else "OVER BUDGET")
     return 0
