@@ -17,11 +17,8 @@ from PySide6.QtCore import Qt
 
 from fineauthor.core.importers.manuscript.pieces import CHAPTERS, SCENES
 from fineauthor.core.project.project import Project
-from fineauthor.ui.importing.manuscript_dialog import (
-    WIZARD_TEMPLATE_KEY,
-    ManuscriptImportDialog,
-    PiecesModel,
-)
+from fineauthor.ui.importing.manuscript_dialog import WIZARD_TEMPLATE_KEY, ManuscriptImportDialog
+from fineauthor.ui.importing.pieces_model import PiecesModel
 from fineauthor.ui.importing.spreadsheet_dialog import CSVImportDialog
 from fineauthor.ui.shell.document import ProjectDocument
 from tests.paths import FIXTURES
