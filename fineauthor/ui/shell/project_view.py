@@ -41,6 +41,7 @@ class ProjectView(QSplitter):
         self.lists.setTabToolTip(
             1, self.tr("The choices you made between two replies at the test bench")
         )
+        self.lists.tabBar().setAccessibleName(self.tr("Your examples or your choices"))
         self.middle = QStackedWidget()
         self.middle.addWidget(self.editor)
         self.middle.addWidget(self.pair_editor)

@@ -193,3 +193,23 @@ def test_no_choices_yet_is_no_problem(qtbot, tmp_path: Path) -> None:
         assert shown.lists.tabText(1) == "Choices (0)"
         shown.shutdown()
         document.close()
+
+
+def test_the_choices_tab_by_keyboard_alone(view: ProjectView) -> None:
+    from tests.ui.screen_checks import name_of, names, tab_walk
+
+    view.show_choices()
+    stops = tab_walk(view.pairs.view)
+    spoken = names(stops)
+    # The list, then the choice from the top down, then its check, then the tabs: each named.
+    assert spoken[:7] == [
+        "Your choices",
+        "Delete",
+        "The prompt",
+        "The reply you preferred",
+        "The reply you passed over",
+        "Swap: the Other One Is Better",
+        "Delete This Choice",
+    ]
+    assert view.lists.tabBar() in stops
+    assert all(name_of(stop) for stop in stops), spoken
