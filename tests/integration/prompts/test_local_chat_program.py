@@ -4,6 +4,8 @@ ever sent, and every trouble said in plain words that name the address."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from fineauthor.core.settings import load_settings, save_settings
@@ -25,7 +27,9 @@ def test_it_lists_the_models_and_streams_a_reply_without_the_writers_key(
     chat: FakeChatServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A writer with an OpenAI key in the environment: it must never go to a local program.
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-writer-openai-key-must-stay-home")
+    # Made up afresh on every run, so no key-like text lives in the tree.
+    writers_key = f"sk-test-{secrets.token_hex(16)}"
+    monkeypatch.setenv("OPENAI_API_KEY", writers_key)
     assert not needs_key("local")
     with open_provider("local", "") as provider:
         assert [m.id for m in provider.chat_models()] == list(LOCAL_MODELS)
@@ -33,7 +37,7 @@ def test_it_lists_the_models_and_streams_a_reply_without_the_writers_key(
         reply = "".join(provider.chat("llama3.2:3b", ASK))
     assert reply.startswith("Write the scene where the keeper's daughter")
     assert chat.chat_bodies[-1]["stream"] is True
-    assert "sk-writer-openai-key-must-stay-home" not in chat.bearers
+    assert writers_key not in chat.bearers
 
 
 def test_a_program_that_does_not_stream_still_gives_its_whole_reply(chat: FakeChatServer) -> None:
