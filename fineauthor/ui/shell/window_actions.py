@@ -281,7 +281,7 @@ class WindowActions(QMainWindow):
             self.document.undo_stack.redo()
 
     # The example commands act on what the writer is looking at: Find and Add Example turn to
-    # the examples, Delete deletes the chosen choices on the Choices tab.
+    # the examples, Delete deletes the selected choices on the Choices tab.
 
     def _find(self) -> None:
         if self.view is not None:
@@ -313,7 +313,7 @@ class WindowActions(QMainWindow):
         if choices:
             self.delete_action.setText(self.tr("&Delete Choice"))
             self.delete_action.setToolTip(
-                self.tr("Delete the chosen choices (Undo brings them back)")
+                self.tr("Delete the choices selected in the list (Undo brings them back)")
             )
         else:
             self.delete_action.setText(self.tr("&Delete Example"))
